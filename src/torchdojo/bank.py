@@ -1,0 +1,219 @@
+"""Load and validate the problem bank (no torch import: ``torchdojo list`` must start fast).
+
+A problem is a folder ``problems/NN_track/<id>/`` holding ``problem.toml``, ``statement.en.md``,
+``statement.zh.md``, ``starter.py``, ``solution.py``, ``tests.py``, ``explanation.en.md``,
+``explanation.zh.md`` and ``mutants/*.py`` (plausible wrong answers the tests must reject).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+BANK_DIR = Path(__file__).parent / "problems"
+SEED_IDS_FILE = Path(__file__).parent / "data" / "seed_ids.txt"
+DIFFICULTIES = ("easy", "medium", "hard")
+GPU_MODES = ("none", "optional")
+LANGS = ("en", "zh-Hans", "zh-Hant")
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+TRACK_RE = re.compile(r"^\d\d_[a-z][a-z0-9_]*$")
+DEFAULT_TIME_S = 5.0
+DEFAULT_MEMORY_MB = 1024
+REQUIRED_FILES = ("problem.toml", "statement.en.md", "statement.zh.md", "starter.py",
+                  "solution.py", "tests.py", "explanation.en.md", "explanation.zh.md")
+
+
+class BankError(Exception):
+    """A problem folder that does not follow the format."""
+
+
+@dataclass(frozen=True)
+class Hint:
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    track: str
+    path: Path
+    title: dict[str, str]
+    difficulty: str
+    tags: tuple[str, ...]
+    sources: tuple[str, ...]
+    entry: tuple[str, ...]
+    time_s: float
+    memory_mb: int
+    gpu: str
+    hints: tuple[Hint, ...]
+    dependencies: tuple[str, ...] = field(default=())
+
+    @property
+    def track_name(self) -> str:
+        return self.track.split("_", 1)[1]
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    def read(self, name: str) -> str:
+        return (self.path / name).read_text(encoding="utf-8")
+
+    def title_in(self, lang: str) -> str:
+        return self.title["zh"] if lang.startswith("zh") else self.title["en"]
+
+    def statement(self, lang: str = "en") -> str:
+        """The statement in ``lang``; Traditional Chinese is converted from Simplified."""
+        if lang == "en":
+            return self.read("statement.en.md")
+        text = self.read("statement.zh.md")
+        return to_traditional(text) if lang == "zh-Hant" else text
+
+    def explanation(self, lang: str = "en") -> str:
+        if lang == "en":
+            return self.read("explanation.en.md")
+        text = self.read("explanation.zh.md")
+        return to_traditional(text) if lang == "zh-Hant" else text
+
+    def hint(self, index: int, lang: str = "en") -> str:
+        h = self.hints[index]
+        if lang == "en":
+            return h.en
+        return to_traditional(h.zh) if lang == "zh-Hant" else h.zh
+
+    def mutants(self) -> list[Path]:
+        d = self.path / "mutants"
+        return sorted(d.glob("*.py")) if d.is_dir() else []
+
+    @property
+    def version(self) -> str:
+        """Hash of everything that decides the reference observations."""
+        h = hashlib.sha256()
+        for name in ("problem.toml", "solution.py", "tests.py"):
+            h.update(name.encode() + b"\0" + (self.path / name).read_bytes() + b"\0")
+        return h.hexdigest()[:16]
+
+
+def to_traditional(text: str) -> str:
+    """Simplified -> Traditional Chinese with OpenCC (Taiwan standard, with phrases)."""
+    return _opencc().convert(text)
+
+
+@cache
+def _opencc():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("s2twp")
+
+
+def _need(d: dict, key: str, kind: type, where: str) -> object:
+    if key not in d:
+        raise BankError(f"{where}: missing '{key}'")
+    if not isinstance(d[key], kind):
+        raise BankError(f"{where}: '{key}' must be {kind.__name__}")
+    return d[key]
+
+
+def load_problem(path: Path) -> Problem:
+    """Parse and check one problem folder's metadata (files, ids, fields)."""
+    where = str(path.name)
+    for name in REQUIRED_FILES:
+        if not (path / name).is_file():
+            raise BankError(f"{where}: missing {name}")
+    try:
+        meta = tomllib.loads((path / "problem.toml").read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BankError(f"{where}: problem.toml: {exc}") from exc
+    pid = _need(meta, "id", str, where)
+    if pid != path.name or not ID_RE.match(pid):
+        raise BankError(f"{where}: id must equal the folder name and be snake_case")
+    title = _need(meta, "title", dict, where)
+    if not all(isinstance(title.get(k), str) and title[k].strip() for k in ("en", "zh")):
+        raise BankError(f"{where}: title needs en and zh")
+    difficulty = _need(meta, "difficulty", str, where)
+    if difficulty not in DIFFICULTIES:
+        raise BankError(f"{where}: difficulty must be one of {DIFFICULTIES}")
+    entry = _need(meta, "entry", list, where)
+    if not entry or not all(isinstance(e, str) and e.isidentifier() for e in entry):
+        raise BankError(f"{where}: entry must list the names the learner defines")
+    sources = _need(meta, "sources", list, where)
+    if not sources or not all(isinstance(s, str) for s in sources):
+        raise BankError(f"{where}: sources must list seed ids")
+    tags = meta.get("tags", [])
+    limits = meta.get("limits", {})
+    gpu = meta.get("gpu", "none")
+    if gpu not in GPU_MODES:
+        raise BankError(f"{where}: gpu must be one of {GPU_MODES}")
+    hints_raw = _need(meta, "hints", list, where)
+    hints = []
+    for i, h in enumerate(hints_raw):
+        if not (isinstance(h, dict) and str(h.get("en", "")).strip() and
+                str(h.get("zh", "")).strip()):
+            raise BankError(f"{where}: hint {i + 1} needs en and zh")
+        hints.append(Hint(en=h["en"], zh=h["zh"]))
+    if not hints:
+        raise BankError(f"{where}: at least one hint is needed")
+    return Problem(
+        id=pid, track=path.parent.name, path=path, title=dict(title), difficulty=difficulty,
+        tags=tuple(tags), sources=tuple(sources), entry=tuple(entry),
+        time_s=float(limits.get("time_s", DEFAULT_TIME_S)),
+        memory_mb=int(limits.get("memory_mb", DEFAULT_MEMORY_MB)), gpu=gpu,
+        hints=tuple(hints), dependencies=tuple(meta.get("dependencies", [])),
+    )
+
+
+class Bank:
+    """All problems, in track then folder order."""
+
+    def __init__(self, root: Path = BANK_DIR) -> None:
+        self.root = root
+        self.problems: dict[str, Problem] = {}
+        for track in sorted(p for p in root.iterdir() if p.is_dir() and TRACK_RE.match(p.name)):
+            for folder in sorted(p for p in track.iterdir() if (p / "problem.toml").exists()):
+                prob = load_problem(folder)
+                if prob.id in self.problems:
+                    raise BankError(f"duplicate problem id {prob.id}")
+                self.problems[prob.id] = prob
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.problems.values())
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def get(self, pid: str) -> Problem:
+        try:
+            return self.problems[pid]
+        except KeyError:
+            near = [p for p in self.problems if pid in p]
+            extra = f" Did you mean: {', '.join(near[:5])}?" if near else ""
+            raise KeyError(f"no problem named '{pid}'.{extra}") from None
+
+    @property
+    def tracks(self) -> list[str]:
+        return sorted({p.track for p in self})
+
+    def next_unsolved(self, statuses: dict[str, str], after: str | None = None
+                      ) -> Problem | None:
+        """The first problem (after ``after``, wrapping round) that is not solved."""
+        problems = list(self)
+        ids = [p.id for p in problems]
+        start = ids.index(after) + 1 if after in ids else 0
+        for p in problems[start:] + problems[:start]:
+            if statuses.get(p.id) != "solved" and p.id != after:
+                return p
+        return None
+
+    def in_track(self, track: str) -> list[Problem]:
+        return [p for p in self if p.track == track or p.track_name == track]
+
+
+@cache
+def seed_ids() -> frozenset[str]:
+    """Every curriculum id the project knows (copied from the shared seed catalogue)."""
+    lines = SEED_IDS_FILE.read_text(encoding="utf-8").split()
+    return frozenset(lines)

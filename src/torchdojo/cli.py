@@ -1,0 +1,308 @@
+"""The ``torchdojo`` command line: a thin layer over bank, workspace, grader, store and results."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from torchdojo import ui
+from torchdojo.bank import LANGS, Bank, BankError, Problem
+from torchdojo.store import Store
+from torchdojo.workspace import Workspace
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Offline, auto-graded PyTorch practice.")
+_state: dict[str, object] = {}
+
+LangOpt = Annotated[str, typer.Option("--lang", "-l", help="en, zh-Hans or zh-Hant")]
+
+
+@app.callback()
+def _main(workspace: Annotated[Path | None, typer.Option(
+        "--workspace", "-w", help="workspace folder (default $TORCHDOJO_WORKSPACE or ~/torchdojo)")]
+          = None) -> None:
+    _state["workspace"] = workspace
+
+
+def _ws() -> Workspace:
+    if "ws" not in _state:
+        _state["ws"] = Workspace.open(_state.get("workspace"))  # type: ignore[arg-type]
+    return _state["ws"]  # type: ignore[return-value]
+
+
+def _bank() -> Bank:
+    if "bank" not in _state:
+        try:
+            _state["bank"] = Bank()
+        except BankError as exc:
+            ui.error(f"the problem bank is broken: {exc}")
+            raise typer.Exit(2) from None
+    return _state["bank"]  # type: ignore[return-value]
+
+
+def _store() -> Store:
+    if "store" not in _state:
+        _state["store"] = Store(_ws().db_path)
+    return _state["store"]  # type: ignore[return-value]
+
+
+def _problem(pid: str) -> Problem:
+    try:
+        return _bank().get(pid)
+    except KeyError as exc:
+        ui.error(str(exc.args[0]))
+        raise typer.Exit(2) from None
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        ui.error(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        raise typer.Exit(2)
+    return lang
+
+
+def _grader(cold: bool = False):  # type: ignore[no-untyped-def]
+    from torchdojo.grader.client import Grader
+
+    return Grader(_ws(), cold=cold or None)
+
+
+def _next_unsolved(after: str | None = None) -> Problem | None:
+    return _bank().next_unsolved(_store().statuses(), after)
+
+
+@app.command("list")
+def list_(track: Annotated[str | None, typer.Option(help="only this track (e.g. 01_tensors)")]
+          = None, as_json: Annotated[bool, typer.Option("--json")] = False,
+          lang: LangOpt = "en") -> None:
+    """Tracks and problems with difficulty and your status."""
+    bank = _bank()
+    problems = bank.in_track(track) if track else list(bank)
+    if track and not problems:
+        ui.error(f"no track {track!r}; tracks: {', '.join(bank.tracks)}")
+        raise typer.Exit(2)
+    statuses = _store().statuses()
+    if as_json:
+        print(json.dumps([{"id": p.id, "track": p.track, "title": p.title,
+                           "difficulty": p.difficulty, "tags": list(p.tags),
+                           "sources": list(p.sources), "status": statuses.get(p.id, "new")}
+                          for p in problems], ensure_ascii=False, indent=1))
+        return
+    ui.problem_table(problems, statuses, _lang(lang))
+
+
+@app.command()
+def show(pid: Annotated[str, typer.Argument(metavar="ID")], lang: LangOpt = "en") -> None:
+    """Show a problem's statement (English, zh-Hans or zh-Hant)."""
+    p = _problem(pid)
+    ui.statement(p, p.statement(_lang(lang)), lang, _store().status(p.id))
+    path = _ws().path_for(p)
+    where = f"your file: {path}" if path.exists() else f"start it with: torchdojo start {p.id}"
+    ui.info(f"[dim]{where}[/]")
+
+
+@app.command()
+def start(pid: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """Copy the starter into your workspace (never overwrites your edits) and print its path."""
+    p = _problem(pid)
+    path, created = _ws().start(p)
+    ui.info(f"{'created' if created else 'already there (kept your edits)'}: {path}")
+    ui.info(f"[dim]edit it, then: torchdojo check {p.id}   (or: torchdojo watch)[/]")
+
+
+@app.command()
+def check(pid: Annotated[str, typer.Argument(metavar="ID")],
+          file: Annotated[Path | None, typer.Option(help="grade this file instead")] = None,
+          as_json: Annotated[bool, typer.Option("--json")] = False,
+          public: Annotated[bool, typer.Option(help="run only the public tests")] = False,
+          cold: Annotated[bool, typer.Option(help="grade in this process, no daemon")] = False,
+          ) -> None:
+    """Grade your file; exit code 0 on pass, 1 otherwise."""
+    p = _problem(pid)
+    path = file or _ws().path_for(p)
+    if not path.exists():
+        ui.error(f"{path} does not exist; run: torchdojo start {p.id}")
+        raise typer.Exit(2)
+    source = path.read_text(encoding="utf-8")
+    scope = "public" if public else "all"
+    grader = _grader(cold)
+    try:
+        if as_json:
+            res = grader.grade(p.id, source, scope, path.name)
+        else:
+            with ui.status_spinner(f"grading {p.id}…"):
+                res = grader.grade(p.id, source, scope, path.name)
+    finally:
+        grader.close()
+    _store().record_attempt(res, scope)
+    if as_json:
+        print(res.to_json())
+    else:
+        ui.result(res)
+        if res.passed and scope == "all":
+            nxt = _next_unsolved(after=p.id)
+            ui.info(f"[green]solved![/] next: [bold]{nxt.id}[/]" if nxt else
+                    "[green]solved![/] that was the last unsolved problem.")
+    raise typer.Exit(0 if res.passed else 1)
+
+
+@app.command()
+def hint(pid: Annotated[str, typer.Argument(metavar="ID")], lang: LangOpt = "en") -> None:
+    """Reveal the next hint (they get more revealing)."""
+    p = _problem(pid)
+    before = _store().hints_revealed(p.id)
+    shown = _store().reveal_hint(p.id, len(p.hints))
+    ui.hint(p, shown, _lang(lang))
+    if before == shown:
+        ui.info("[dim]all hints are shown; `torchdojo solution` shows the reference.[/]")
+
+
+@app.command()
+def solution(pid: Annotated[str, typer.Argument(metavar="ID")], lang: LangOpt = "en",
+             yes: Annotated[bool, typer.Option("--yes", "-y", help="no confirmation")] = False,
+             ) -> None:
+    """The reference solution and explanation: after a pass, or after you confirm."""
+    p = _problem(pid)
+    solved = _store().status(p.id) == "solved"
+    if not solved and not yes and not ui.confirm(
+            f"You have not solved {p.id} yet. Show the solution anyway?"):
+        ui.info("not shown. (use --yes to skip this question)")
+        raise typer.Exit(1)
+    _store().mark_solution_viewed(p.id, after_pass=solved)
+    ui.code(p.read("solution.py"), f"{p.id} — reference solution")
+    ui.markdown(p.explanation(_lang(lang)))
+
+
+@app.command()
+def reset(pid: Annotated[str, typer.Argument(metavar="ID")],
+          yes: Annotated[bool, typer.Option("--yes", "-y")] = False) -> None:
+    """Overwrite your file with the starter (the old one is kept as .bak)."""
+    p = _problem(pid)
+    if _ws().exists(p) and not yes and not ui.confirm(
+            f"Replace {_ws().path_for(p)} with the starter?"):
+        ui.info("kept your file.")
+        raise typer.Exit(1)
+    path, backup = _ws().reset(p)
+    ui.info(f"reset: {path}" + (f" (old version: {backup})" if backup else ""))
+
+
+@app.command("next")
+def next_() -> None:
+    """Name the next unsolved problem."""
+    p = _next_unsolved()
+    if p is None:
+        ui.info("[green]everything is solved.[/]")
+        return
+    ui.info(f"next: [bold]{p.id}[/] — {p.title['en']} ({p.track}, {p.difficulty})")
+    ui.info(f"[dim]torchdojo show {p.id}   ·   torchdojo start {p.id}[/]")
+
+
+def progress_data() -> dict:
+    statuses = _store().statuses()
+    rows = []
+    for track in _bank().tracks:
+        ps = _bank().in_track(track)
+        rows.append({"track": track, "problems": len(ps),
+                     "solved": sum(statuses.get(p.id) == "solved" for p in ps),
+                     "attempted": sum(statuses.get(p.id) == "attempted" for p in ps)})
+    total = {"track": "overall", "problems": sum(r["problems"] for r in rows),
+             "solved": sum(r["solved"] for r in rows),
+             "attempted": sum(r["attempted"] for r in rows)}
+    return {"tracks": rows, "overall": total}
+
+
+@app.command()
+def progress(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Solved and attempted problems per track and overall."""
+    data = progress_data()
+    if as_json:
+        print(json.dumps(data, indent=1))
+        return
+    ui.progress(data["tracks"], data["overall"])
+
+
+@app.command()
+def validate(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...")] = None,
+             as_json: Annotated[bool, typer.Option("--json")] = False,
+             cold: Annotated[bool, typer.Option(help="grade in this process, no daemon")] = False,
+             ) -> None:
+    """Prove the bank: metadata, languages, starters fail, references pass, mutants fail."""
+    from torchdojo.validate import validate_problem
+
+    problems = [_problem(i) for i in ids] if ids else list(_bank())
+    grader = _grader(cold)
+    reports = []
+    try:
+        for p in problems:
+            rep = validate_problem(p, lambda pid, src, fn: grader.grade(pid, src, "all", fn))
+            reports.append(rep)
+            if not as_json:
+                ui.validate_line(p.id, rep.ok, rep.issues, rep.duration_ms)
+    finally:
+        grader.close()
+    bad = [r for r in reports if not r.ok]
+    if as_json:
+        print(json.dumps([{"problem": r.problem, "ok": r.ok, "issues": r.issues,
+                           "duration_ms": r.duration_ms} for r in reports], indent=1))
+    else:
+        ui.info(f"{len(reports) - len(bad)} of {len(reports)} problems valid")
+    raise typer.Exit(1 if bad else 0)
+
+
+@app.command()
+def doctor(cold: Annotated[bool, typer.Option(help="check in this process, no daemon")] = False,
+           ) -> None:
+    """Which sandbox layers this machine gives the grader."""
+    grader = _grader(cold)
+    try:
+        layers = grader.layers()
+    finally:
+        grader.close()
+    strong = all(layers.get(k, "").startswith("on") for k in
+                 ("namespaces", "pid namespace", "landlock", "seccomp"))
+    fit = ("[green]fit for untrusted code on this machine (all key layers on).[/]" if strong else
+           "[yellow]some layers are missing: fit for single-user practice only.[/]")
+    ui.layers(layers, fit)
+
+
+@app.command()
+def daemon(action: Annotated[str, typer.Argument(help="status | stop")] = "status") -> None:
+    """Status of the background grading daemon, or stop it."""
+    from torchdojo.grader.client import DaemonClient, DaemonError
+
+    client = DaemonClient(_ws())
+    if action == "stop":
+        ui.info("stopped." if client.stop() else "not running.")
+        return
+    try:
+        r = client.request({"op": "ping"}, start=False)
+        ui.info(f"running: pid {r['pid']}, {r['workers']} worker(s), socket {_ws().socket_path}")
+    except (DaemonError, OSError):
+        ui.info("not running (it starts on the next check).")
+
+
+@app.command()
+def watch(lang: LangOpt = "en",
+          cold: Annotated[bool, typer.Option(help="grade in this process, no daemon")] = False,
+          ) -> None:
+    """Re-grade on every save; on a pass, move on. Keys: h hint · n next · q quit."""
+    from torchdojo.watch import Watcher
+
+    Watcher(_ws(), _bank(), _store(), _grader(cold), _lang(lang)).run()
+
+
+def main() -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

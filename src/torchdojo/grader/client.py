@@ -1,0 +1,127 @@
+"""Talk to the local worker daemon, starting it on demand; or grade cold, in-process.
+
+``Grader`` is what the interfaces use: ``grade(problem_id, source, scope)`` returns a Result.
+With ``cold=True`` (or ``TORCHDOJO_NO_DAEMON=1``) it starts its own zygote for this process only.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from torchdojo.grader import protocol
+from torchdojo.results import Result
+from torchdojo.workspace import Workspace
+
+START_TIMEOUT_S = 120.0
+
+
+class DaemonError(RuntimeError):
+    pass
+
+
+class DaemonClient:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def _connect(self) -> socket.socket:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(str(self.ws.socket_path))
+        return s
+
+    def request(self, req: dict[str, Any], start: bool = True) -> dict[str, Any]:
+        try:
+            s = self._connect()
+        except OSError:
+            if not start:
+                raise DaemonError("the grading daemon is not running") from None
+            self.spawn()
+            s = self._connect()
+        with s:
+            s.sendall(protocol.pack(req))
+            reader = protocol.FrameReader()
+            while True:
+                chunk = s.recv(1 << 16)
+                if not chunk:
+                    raise DaemonError("the grading daemon closed the connection")
+                frames = reader.feed(chunk)
+                if frames:
+                    reply = frames[0][0]
+                    if "error" in reply:
+                        raise DaemonError(str(reply["error"]))
+                    return reply
+
+    def spawn(self) -> None:
+        """Start the daemon in the background and wait until it answers."""
+        log = open(self.ws.log_path, "ab")  # noqa: SIM115 - handed to the child
+        subprocess.Popen(
+            [sys.executable, "-m", "torchdojo.grader.daemon", "--socket",
+             str(self.ws.socket_path), "--cache", str(self.ws.cache_dir / "refs")],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+            env={**os.environ, "OMP_NUM_THREADS": "1"},
+        )
+        log.close()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                self._connect().close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise DaemonError(f"the grading daemon did not start; see {self.ws.log_path}")
+
+    def stop(self) -> bool:
+        try:
+            self.request({"op": "shutdown"}, start=False)
+            return True
+        except (DaemonError, OSError):
+            return False
+
+
+class Grader:
+    """Grades through the daemon (default) or a private cold zygote."""
+
+    def __init__(self, ws: Workspace, cold: bool | None = None) -> None:
+        self.ws = ws
+        self.cold = cold if cold is not None else os.environ.get("TORCHDOJO_NO_DAEMON") == "1"
+        self._worker = None
+        self._bank = None
+
+    def _local(self):  # type: ignore[no-untyped-def]
+        if self._worker is None:
+            from torchdojo.bank import Bank
+            from torchdojo.grader.runner import ZygoteRunner
+            from torchdojo.grader.worker import Worker
+
+            self._bank = Bank()
+            self._worker = Worker(ZygoteRunner(), cache_dir=self.ws.cache_dir / "refs")
+        return self._worker
+
+    def grade(self, problem_id: str, source: str, scope: str = "all",
+              filename: str = "solution.py") -> Result:
+        if self.cold:
+            w = self._local()
+            return w.grade(self._bank.get(problem_id), source, scope, filename)
+        reply = DaemonClient(self.ws).request({"op": "check", "problem": problem_id,
+                                               "source": source, "scope": scope,
+                                               "filename": filename})
+        return Result.from_dict(reply["result"])
+
+    def layers(self) -> dict[str, str]:
+        if self.cold:
+            return self._local().layers()
+        return DaemonClient(self.ws).request({"op": "layers"})["layers"]
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.runner.close()
+            self._worker = None
+
+
+def read_source(path: Path) -> str:
+    return path.read_text(encoding="utf-8")

@@ -1,0 +1,149 @@
+"""The local worker daemon: warm workers behind a unix socket, started on demand.
+
+One worker (with its own zygote) per core, up to ``--workers``. Requests and replies are frames
+(``protocol``) with JSON headers: ``{"op": "check", "problem", "source", "scope", "filename"}``
+-> ``{"result": {...}}``; ``ping``; ``layers``; ``shutdown``. The daemon exits after
+``--idle`` seconds without a request (default 15 minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from torchdojo.bank import Bank
+from torchdojo.grader import protocol
+from torchdojo.grader.runner import ZygoteRunner
+from torchdojo.grader.worker import Worker
+
+IDLE_S = 15 * 60
+
+
+class Daemon:
+    def __init__(self, socket_path: Path, cache_dir: Path, workers: int, idle_s: float) -> None:
+        self.socket_path = socket_path
+        self.bank = Bank()
+        self.idle_s = idle_s
+        self.last = time.monotonic()
+        self.pool: queue.Queue[Worker] = queue.Queue()
+        self.workers: list[Worker] = []
+        threads = [threading.Thread(target=self._add_worker, args=(cache_dir,))
+                   for _ in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if not self.workers:
+            raise RuntimeError("no grading worker could start")
+        self.stop = threading.Event()
+
+    def _add_worker(self, cache_dir: Path) -> None:
+        try:
+            w = Worker(ZygoteRunner(), cache_dir=cache_dir)
+        except RuntimeError:
+            return
+        self.workers.append(w)
+        self.pool.put(w)
+
+    def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+        op = req.get("op")
+        if op == "ping":
+            return {"ok": True, "pid": os.getpid(), "workers": len(self.workers)}
+        if op == "shutdown":
+            self.stop.set()
+            return {"ok": True}
+        if op == "layers":
+            w = self.pool.get()
+            try:
+                return {"layers": w.layers()}
+            finally:
+                self.pool.put(w)
+        if op == "check":
+            problem = self.bank.get(str(req["problem"]))
+            w = self.pool.get()
+            try:
+                res = w.grade(problem, str(req["source"]), scope=str(req.get("scope", "all")),
+                              filename=str(req.get("filename", "solution.py")))
+            finally:
+                self.pool.put(w)
+            return {"result": res.to_dict()}
+        return {"error": f"unknown op {op!r}"}
+
+    def _serve_conn(self, conn: socket.socket) -> None:
+        with conn:
+            reader = protocol.FrameReader()
+            while True:
+                try:
+                    chunk = conn.recv(1 << 16)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                try:
+                    frames = reader.feed(chunk)
+                except protocol.ProtocolError:
+                    return
+                for header, _ in frames:
+                    self.last = time.monotonic()
+                    try:
+                        reply = self.handle(header)
+                    except Exception as exc:  # noqa: BLE001 - report, keep serving
+                        reply = {"error": f"{type(exc).__name__}: {exc}"}
+                    self.last = time.monotonic()
+                    try:
+                        conn.sendall(protocol.pack(reply))
+                    except OSError:
+                        return
+
+    def serve(self) -> None:
+        self.socket_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.socket_path.with_name(self.socket_path.name + f".{os.getpid()}")
+        srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o077)
+        try:
+            srv.bind(str(tmp))
+        finally:
+            os.umask(old)
+        srv.listen(16)
+        os.replace(tmp, self.socket_path)  # atomic: clients never see a half-made socket
+        srv.settimeout(1.0)
+        try:
+            while not self.stop.is_set():
+                if time.monotonic() - self.last > self.idle_s:
+                    break
+                try:
+                    conn, _ = srv.accept()
+                except TimeoutError:
+                    continue
+                conn.settimeout(None)
+                threading.Thread(target=self._serve_conn, args=(conn,), daemon=True).start()
+        finally:
+            srv.close()
+            try:
+                self.socket_path.unlink()
+            except OSError:
+                pass
+            for w in self.workers:
+                w.runner.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="torchdojo grading daemon")
+    ap.add_argument("--socket", required=True)
+    ap.add_argument("--cache", required=True)
+    ap.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4))
+    ap.add_argument("--idle", type=float, default=IDLE_S)
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    Daemon(Path(args.socket), Path(args.cache), args.workers, args.idle).serve()
+
+
+if __name__ == "__main__":
+    main()

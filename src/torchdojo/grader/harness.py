@@ -1,0 +1,119 @@
+"""The child side of a check: load the learner's code, run the probes, stream observations.
+
+Runs inside the sandbox (or, for bank authors, a plain subprocess). It decides nothing: every
+probe's observation, or the exception it raised, goes back to the worker as one frame; the worker
+compares and judges. Frames: ``loaded`` (the module imported, or why not), ``start`` (a probe
+begins; if no ``result`` follows, the worker knows which probe crashed), ``result``, ``done``.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import random
+import sys
+import time
+import traceback
+import types
+from typing import Any
+
+from torchdojo.grader import protocol
+
+LEARNER_MODULE = "submission"
+
+
+def _learner_traceback(exc: BaseException, filename: str, show_all: bool) -> str:
+    """Traceback frames from the learner's file only (all frames for public probes)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    keep = [f for f in frames if show_all or f.filename == filename]
+    lines = [f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in keep[-6:]]
+    head = f"{type(exc).__name__}: {exc}"
+    return "\n".join([head, *lines]) if lines else head
+
+
+def _seed_everything(seed: int = 0) -> None:
+    import torch
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    try:
+        import numpy as np
+
+        np.random.seed(seed)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a learner may have replaced the stream
+            pass
+
+
+def load_module(name: str, source: str, filename: str) -> types.ModuleType:
+    """Execute ``source`` as a fresh module registered in sys.modules."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    sys.modules[name] = module
+    code = compile(source, filename, "exec", dont_inherit=True)
+    exec(code, module.__dict__)  # noqa: S102 - running the learner's code is the point
+    return module
+
+
+def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = None) -> None:
+    """Run one job (a learner's source and a tests module's source) and stream frames."""
+    from torchdojo.grader import codec
+    from torchdojo.probes import collect
+
+    def send(header: dict[str, Any], blob: bytes = b"") -> None:
+        flush()
+        protocol.write_frame(out_fd, header, blob)
+
+    tests = load_module("_torchdojo_probes", job["tests_source"], "tests.py")
+    probes = {p.name: p for p in collect(vars(tests))}
+    filename = job.get("filename", "solution.py")
+    t0 = time.perf_counter()
+    try:
+        learner = load_module(LEARNER_MODULE, job["source"], filename)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
+        send({"kind": "loaded", "ok": False,
+              "error": _learner_traceback(exc, filename, show_all=False),
+              "exc_type": type(exc).__name__, "ms": _ms(t0)})
+        return
+    send({"kind": "loaded", "ok": True, "ms": _ms(t0), "layers": layers or {}})
+    for name in job["probes"]:
+        p = probes[name]
+        send({"kind": "start", "name": name})
+        _seed_everything()
+        t0 = time.perf_counter()
+        try:
+            obs = p.fn(learner)
+            blob = codec.encode(codec.sanitize(obs))
+        except BaseException as exc:  # noqa: BLE001
+            send({"kind": "result", "name": name, "ok": False, "ms": _ms(t0),
+                  "exc_type": type(exc).__name__,
+                  "error": _learner_traceback(exc, filename, show_all=p.public)})
+            continue
+        send({"kind": "result", "name": name, "ok": True, "ms": _ms(t0)}, blob)
+    send({"kind": "done"})
+
+
+def _ms(t0: float) -> int:
+    return int((time.perf_counter() - t0) * 1000)
+
+
+def main() -> None:
+    """Plain (unsandboxed) entry: job on fd given by argv[1], frames to fd argv[2]."""
+    job_fd, out_fd = int(sys.argv[1]), int(sys.argv[2])
+    header, _ = protocol.read_frame_blocking(job_fd)
+    os.close(job_fd)
+    run_job(header, out_fd)
+    flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

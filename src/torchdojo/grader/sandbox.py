@@ -1,0 +1,197 @@
+"""Isolation of one grading child, layer by layer, using every layer the machine offers.
+
+Called in a process freshly forked from the zygote. ``enter_namespaces`` runs in the outer child
+(still privileged: cgroup, unshare); ``lock_down`` runs in the inner child, which is pid 1 of a
+new pid namespace (mounts, loopback, privileges, Landlock, seccomp, environment). ``apply_limits``
+sets the per-job rlimits when the job arrives. Each step records what it achieved in ``LAYERS``,
+which ``torchdojo doctor`` reports; a layer that cannot be applied is recorded as missing, never
+silently assumed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import resource
+import socket
+import struct
+import sys
+
+from torchdojo.grader import cgroups, landlock, linux, seccomp
+
+SCRATCH = "/tmp/work"
+SCRATCH_MB = 64
+PIDS_MAX = 64
+NOBODY = 65534
+LAYERS: dict[str, str] = {}
+
+
+def _try(name: str, fn, ok: str = "on") -> bool:  # type: ignore[no-untyped-def]
+    try:
+        res = fn()
+    except OSError as exc:
+        LAYERS[name] = f"off ({exc.strerror or exc})"
+        return False
+    LAYERS[name] = res if isinstance(res, str) else ok
+    return True
+
+
+def enter_namespaces(group: cgroups.ChildGroup | None, memory_mb: int) -> bool:
+    """Outer child: own session, death signal, cgroup, new namespaces. True if pid ns is new."""
+    os.setsid()
+    linux.prctl(linux.PR_SET_PDEATHSIG, 9)
+    LAYERS.clear()
+    LAYERS["session"] = "on"
+    if group is not None:
+        made = group.create(PIDS_MAX, memory_mb << 20)
+        try:
+            group.join()
+            LAYERS["cgroup"] = "on (" + ", ".join(made) + ")" if made else "off"
+        except OSError as exc:
+            LAYERS["cgroup"] = f"off ({exc.strerror})"
+    else:
+        LAYERS["cgroup"] = "off (no writable cgroup hierarchy)"
+    flags = (linux.CLONE_NEWNS | linux.CLONE_NEWNET | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS
+             | linux.CLONE_NEWPID)
+    uid, gid = os.getuid(), os.getgid()
+    if uid != 0:
+        flags |= linux.CLONE_NEWUSER
+    try:
+        linux.unshare(flags)
+    except OSError as exc:
+        LAYERS["namespaces"] = f"off ({exc.strerror})"
+        return False
+    if uid != 0:
+        with open("/proc/self/setgroups", "w") as f:
+            f.write("deny")
+        with open("/proc/self/uid_map", "w") as f:
+            f.write(f"0 {uid} 1")
+        with open("/proc/self/gid_map", "w") as f:
+            f.write(f"0 {gid} 1")
+        LAYERS["namespaces"] = "on (user, pid, net, mount, ipc, uts)"
+    else:
+        LAYERS["namespaces"] = "on (pid, net, mount, ipc, uts)"
+    return True
+
+
+def _mounts() -> str:
+    linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
+    opts = linux.MS_NOSUID | linux.MS_NODEV
+    linux.mount("tmpfs", "/tmp", "tmpfs", opts, f"size={SCRATCH_MB}m,mode=1777")
+    if os.path.isdir("/dev/shm"):
+        linux.mount("tmpfs", "/dev/shm", "tmpfs", opts | linux.MS_NOEXEC,
+                    f"size={SCRATCH_MB}m,mode=1777")
+    try:
+        linux.mount("proc", "/proc", "proc", opts | linux.MS_NOEXEC)
+    except OSError:
+        pass
+    os.makedirs(SCRATCH, mode=0o777, exist_ok=True)
+    os.chmod(SCRATCH, 0o777)
+    return f"on (private tmpfs {SCRATCH_MB} MiB on /tmp and /dev/shm)"
+
+
+def _loopback_up() -> str:
+    siocgifflags, siocsifflags = 0x8913, 0x8914
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        req = struct.pack("16sh22x", b"lo", 0)
+        flags = struct.unpack("16sh22x", fcntl.ioctl(s.fileno(), siocgifflags, req))[1]
+        fcntl.ioctl(s.fileno(), siocsifflags, struct.pack("16sh22x", b"lo", flags | 0x1 | 0x40))
+    return "on (loopback only)"
+
+
+def _drop_privileges() -> str:
+    """Become nobody where the Python installation is readable by others; else drop caps."""
+    if _outer_root() and all(_world_traversable(p) for p in _needed_paths()):
+        os.setgroups([])
+        os.setresgid(NOBODY, NOBODY, NOBODY)
+        os.setresuid(NOBODY, NOBODY, NOBODY)
+        return "on (uid nobody, no capabilities)"
+    linux.drop_capabilities()
+    return "on (no capabilities)"
+
+
+def _needed_paths() -> list[str]:
+    import torch
+
+    return [sys.base_prefix, sys.prefix, os.path.dirname(torch.__file__)]
+
+
+def _world_traversable(path: str) -> bool:
+    """Every directory from / down to ``path`` can be entered by any user."""
+    path = os.path.realpath(path)
+    while True:
+        try:
+            if not os.stat(path).st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        path = parent
+
+
+def _outer_root() -> bool:
+    """True when we are real root of the initial user namespace (no user namespace made)."""
+    try:
+        first = open("/proc/self/uid_map").read().split()
+    except OSError:
+        return os.getuid() == 0
+    return len(first) >= 3 and first[0] == "0" and first[1] == "0"
+
+
+def lock_down(pid_ns: bool) -> None:
+    """Inner child (pid 1 of the new pid namespace, when there is one): the remaining layers."""
+    linux.prctl(linux.PR_SET_PDEATHSIG, 9)
+    LAYERS["pid namespace"] = "on (whole tree dies with the job)" if pid_ns else "off"
+    mounted = _try("filesystem", _mounts)
+    if not mounted:
+        os.makedirs(SCRATCH, exist_ok=True)
+    if LAYERS.get("namespaces", "").startswith("on"):
+        _try("network", _loopback_up)
+    else:
+        LAYERS["network"] = "off (no network namespace)"
+    os.chdir(SCRATCH)
+    _try("privileges", _drop_privileges)
+    linux.prctl(linux.PR_SET_PDEATHSIG, 9)  # a credential change clears the death signal
+    linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
+    writable = [SCRATCH] if not mounted else ["/tmp", "/dev/shm"]
+    devices = ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"]
+    _try("landlock", lambda: f"on (ABI {landlock.restrict(writable, devices)}, "
+                             "read-only outside scratch)")
+    _try("seccomp", lambda: seccomp.install() or "on (deny-list)")
+    os.environ.clear()
+    os.environ.update(PATH="/usr/local/bin:/usr/bin:/bin", HOME=SCRATCH, TMPDIR=SCRATCH,
+                      LANG="C.UTF-8", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    LAYERS["environment"] = "on (cleared)"
+
+
+def apply_limits(time_s: float, memory_mb: int, have_memory_cgroup: bool,
+                 have_pids_cgroup: bool) -> None:
+    """Per-job rlimits: CPU seconds, file size, open files, core dumps, and fallbacks."""
+    cpu = int(time_s) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (SCRATCH_MB << 20, SCRATCH_MB << 20))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    LAYERS["rlimits"] = f"on (cpu {cpu} s, files {SCRATCH_MB} MiB, 256 fds)"
+    if not have_memory_cgroup:
+        vm = _vm_size_bytes()
+        cap = vm + (memory_mb << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        LAYERS["memory"] = f"rlimit (address space +{memory_mb} MiB)"
+    else:
+        LAYERS["memory"] = f"cgroup ({memory_mb} MiB)"
+    if not have_pids_cgroup:
+        resource.setrlimit(resource.RLIMIT_NPROC, (PIDS_MAX, PIDS_MAX))
+        LAYERS["pids"] = f"rlimit ({PIDS_MAX} per user)"
+    else:
+        LAYERS["pids"] = f"cgroup ({PIDS_MAX})"
+
+
+def _vm_size_bytes() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0

@@ -1,0 +1,141 @@
+"""The zygote: imports torch once, then forks sandboxed children ahead of need.
+
+Process tree per job::
+
+    worker --(control socket)--> zygote --fork--> outer child C --fork--> inner child P
+                                                  (cgroup, unshare)       (pid 1 of a new pid
+                                                                           namespace: mounts,
+                                                                           landlock, seccomp,
+                                                                           runs the probes)
+
+The zygote set one thread, imported torch, torchvision and numpy, froze its heap and keeps one
+child forked in advance, already isolated and waiting for its job. It holds no bank, no
+references and no environment, never runs a parallel op and never touches CUDA. When the worker
+asks, it passes the spare child's pipe ends over the control socket (SCM_RIGHTS) and forks the
+next one.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import signal
+import socket
+import sys
+import traceback
+
+DEFAULT_MEMORY_MB = 1024
+
+
+def _prepare() -> None:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    import numpy  # noqa: F401
+    import torch
+
+    torch.set_num_threads(1)
+    try:
+        import torchvision  # noqa: F401
+    except Exception:  # noqa: BLE001 - optional for the core tracks
+        pass
+    import torchdojo.grader.codec  # noqa: F401
+    import torchdojo.grader.harness  # noqa: F401
+    import torchdojo.grader.sandbox  # noqa: F401
+    import torchdojo.probes  # noqa: F401
+
+
+def _child(ctl: socket.socket, job_r: int, res_w: int, out_w: int, roots: dict) -> None:
+    """Runs in the forked outer child; never returns."""
+    from torchdojo.grader import cgroups, harness, protocol, sandbox
+
+    try:
+        ctl.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_w, 1)
+        os.dup2(out_w, 2)
+        os.close(devnull)
+        os.close(out_w)
+        group = cgroups.ChildGroup(roots, f"c{os.getpid()}") if roots else None
+        pid_ns = sandbox.enter_namespaces(group, DEFAULT_MEMORY_MB)
+        inner = os.fork()
+        if inner == 0:
+            try:
+                sandbox.lock_down(pid_ns)
+                job, _ = protocol.read_frame_blocking(job_r)
+                os.close(job_r)
+                limits = job.get("limits", {})
+                in_group = sandbox.LAYERS["cgroup"].startswith("on")
+                sandbox.apply_limits(float(limits.get("time_s", 5)),
+                                     int(limits.get("memory_mb", DEFAULT_MEMORY_MB)),
+                                     "memory" in roots and in_group, "pids" in roots and in_group)
+                harness.run_job(job, res_w, layers=dict(sandbox.LAYERS))
+            except BaseException:  # noqa: BLE001
+                traceback.print_exc()
+                os._exit(70)
+            harness.flush()
+            os._exit(0)
+        os.close(job_r)
+        _, status = os.waitpid(inner, 0)
+        frame = {"kind": "exit"}
+        if os.WIFSIGNALED(status):
+            frame["signal"] = os.WTERMSIG(status)
+        else:
+            frame["code"] = os.WEXITSTATUS(status)
+        try:
+            protocol.write_frame(res_w, frame)
+        except OSError:
+            pass
+    except BaseException:  # noqa: BLE001
+        traceback.print_exc()
+        os._exit(71)
+    os._exit(0)
+
+
+def _fork_spare(ctl: socket.socket, roots: dict) -> tuple[int, list[int]]:
+    job_r, job_w = os.pipe()
+    res_r, res_w = os.pipe()
+    out_r, out_w = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        for fd in (job_w, res_r, out_r):
+            os.close(fd)
+        _child(ctl, job_r, res_w, out_w, roots)
+    for fd in (job_r, res_w, out_w):
+        os.close(fd)
+    return pid, [job_w, res_r, out_r]
+
+
+def serve(ctl_fd: int) -> None:
+    """Main loop: answer each 'T' (take) with a ready child's pid and pipe ends."""
+    from torchdojo.grader import cgroups
+
+    ctl = socket.socket(fileno=ctl_fd)
+    _prepare()
+    roots = {k: str(v) for k, v in cgroups.backend().items()}
+    roots_p = {k: __import__("pathlib").Path(v) for k, v in roots.items()}
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    gc.collect()
+    gc.freeze()
+    spare = _fork_spare(ctl, roots_p)
+    ctl.send(json.dumps({"ready": True, "cgroups": roots}).encode())
+    while True:
+        try:
+            msg = ctl.recv(64)
+        except OSError:
+            msg = b""
+        if not msg:
+            os._exit(0)  # the worker has gone: so do we (children die by their death signal)
+        if msg == b"T":
+            pid, fds = spare
+            socket.send_fds(ctl, [json.dumps({"pid": pid}).encode()], fds)
+            for fd in fds:
+                os.close(fd)
+            spare = _fork_spare(ctl, roots_p)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))

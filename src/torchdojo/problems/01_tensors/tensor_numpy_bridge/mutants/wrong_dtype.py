@@ -1,0 +1,16 @@
+"""Forces float32, losing the array's dtype."""
+
+import numpy as np
+import torch
+
+
+def to_numpy(t):
+    return t.detach().cpu().numpy()
+
+
+def from_numpy_shared(a):
+    return torch.from_numpy(a).float()
+
+
+def copy_from_numpy(a):
+    return torch.tensor(a, dtype=torch.float32)

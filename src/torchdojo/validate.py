@@ -1,0 +1,96 @@
+"""``torchdojo validate``: the bank proves itself, problem by problem.
+
+Metadata, both languages, a ``# TODO:`` in every starter, entry names defined, sources that exist
+in the curriculum, at least two mutants, then through the real sandbox: the reference passes
+within its limits, the starter fails, and every mutant (plausible wrong answer) fails.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from torchdojo.bank import Problem, seed_ids
+from torchdojo.results import Result
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MIN_MUTANTS = 2
+
+
+@dataclass
+class Report:
+    problem: str
+    issues: list[str] = field(default_factory=list)
+    duration_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def _defined_names(source: str) -> set[str]:
+    names: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def static_checks(p: Problem) -> list[str]:
+    """Checks that need no grading."""
+    issues = []
+    for name in ("statement.en.md", "explanation.en.md"):
+        if len(p.read(name).strip()) < 40:
+            issues.append(f"{name} is empty or too short")
+    for name in ("statement.zh.md", "explanation.zh.md"):
+        if not CJK.search(p.read(name)):
+            issues.append(f"{name} has no Chinese text")
+    if not CJK.search(p.title["zh"]):
+        issues.append("title.zh has no Chinese text")
+    starter = p.read("starter.py")
+    if "# TODO:" not in starter:
+        issues.append("starter.py has no '# TODO:' marker")
+    for name in ("starter.py", "solution.py"):
+        try:
+            missing = set(p.entry) - _defined_names(p.read(name))
+        except SyntaxError as exc:
+            issues.append(f"{name} does not parse: {exc}")
+            continue
+        if missing:
+            issues.append(f"{name} does not define {sorted(missing)}")
+    unknown = [s for s in p.sources if s not in seed_ids()]
+    if unknown:
+        issues.append(f"unknown source ids {unknown}")
+    if len(p.mutants()) < MIN_MUTANTS:
+        issues.append(f"needs at least {MIN_MUTANTS} mutants (plausible wrong answers)")
+    if "public=True" not in p.read("tests.py"):
+        issues.append("tests.py marks no probe public")
+    return issues
+
+
+def validate_problem(p: Problem, grade: Callable[[str, str, str], Result]) -> Report:
+    """All checks of one problem; ``grade(problem_id, source, filename)`` runs the sandbox."""
+    t0 = time.perf_counter()
+    rep = Report(p.id, static_checks(p))
+    ref = grade(p.id, p.read("solution.py"), "solution.py")
+    if not ref.passed:
+        rep.issues.append(f"reference does not pass: {ref.status}: {ref.message}")
+        rep.issues += [f"  {t.name}: {t.message}" for t in ref.tests if t.status != "pass"]
+    elif ref.duration_ms > p.time_s * 1000:
+        rep.issues.append(f"reference took {ref.duration_ms} ms, over the {p.time_s} s limit")
+    starter = grade(p.id, p.read("starter.py"), "starter.py")
+    if starter.passed:
+        rep.issues.append("starter passes its tests")
+    for m in p.mutants():
+        res = grade(p.id, m.read_text(encoding="utf-8"), m.name)
+        if res.passed:
+            rep.issues.append(f"mutant {m.name} passes (the tests miss that mistake)")
+    rep.duration_ms = int((time.perf_counter() - t0) * 1000)
+    return rep
