@@ -22,6 +22,8 @@ def clip_output(text: str, limit: int = OUTPUT_LIMIT) -> str:
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class
+
     name: str
     status: str
     message: str = ""

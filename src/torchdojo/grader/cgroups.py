@@ -110,6 +110,19 @@ class ChildGroup:
                 continue
         return False
 
+    def kill_all(self) -> None:
+        """SIGKILL every process in the group(s); keeps the groups for reading counters."""
+        for d in self.dirs.values():
+            try:
+                pids = [int(p) for p in (d / "cgroup.procs").read_text().split()]
+            except (OSError, ValueError):
+                continue
+            for p in pids:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
+
     def kill_all_and_remove(self, wait_s: float = 2.0) -> None:
         """Kill every process left in the group(s), then remove them."""
         deadline = time.monotonic() + wait_s

@@ -137,7 +137,7 @@ class ZygoteChild:
             except OSError:
                 pass
         if self._group is not None:
-            self._group.kill_all_and_remove(wait_s=0)
+            self._group.kill_all()
 
     def wait(self, exit_frame: dict[str, Any] | None = None) -> ExitInfo:
         oom = self._group.oom_killed() if self._group is not None else False

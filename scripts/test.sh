@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Run the whole test suite: set up (if needed), lint, then pytest. `.ci/run` calls this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --no-start
+echo "==> ruff"
+.venv/bin/ruff check src tests
+echo "==> pytest"
+.venv/bin/python -m pytest -q "$@"

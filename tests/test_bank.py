@@ -1,0 +1,44 @@
+"""The bank proves itself: every problem passes `validate` through the real sandbox."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from torchdojo.bank import Bank, load_problem
+from torchdojo.validate import static_checks, validate_problem
+
+BANK = Bank()
+
+
+def test_bank_has_both_tracks() -> None:
+    assert {"01_tensors", "02_autograd"} <= set(BANK.tracks)
+
+
+@pytest.mark.parametrize("pid", [p.id for p in BANK])
+def test_problem_validates(worker, pid: str) -> None:
+    p = BANK.get(pid)
+    rep = validate_problem(p, lambda _pid, src, fn: worker.grade(p, src, filename=fn))
+    assert rep.ok, "\n".join(rep.issues)
+
+
+def test_validate_catches_a_broken_problem(worker, add_problem, tmp_path: Path) -> None:
+    broken = tmp_path / "01_fixture" / "fixture_add"
+    shutil.copytree(add_problem.path, broken)
+    (broken / "starter.py").write_text((broken / "solution.py").read_text())
+    (broken / "problem.toml").write_text(
+        (broken / "problem.toml").read_text().replace('"S000-9"', '"S999-1"'))
+    p = load_problem(broken)
+    issues = validate_problem(p, lambda _pid, src, fn: worker.grade(p, src, filename=fn)).issues
+    assert "starter passes its tests" in issues
+    assert any("unknown source ids" in i for i in issues)
+    assert any("# TODO:" in i for i in issues)
+    assert any("mutants" in i for i in issues)
+
+
+def test_traditional_chinese_is_converted() -> None:
+    p = BANK.get("tensor_numpy_bridge")
+    assert "内存" in p.statement("zh-Hans") and "記憶體" in p.statement("zh-Hant")
+    assert static_checks(p) == []

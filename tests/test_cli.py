@@ -1,0 +1,123 @@
+"""The CLI end to end, as a learner uses it: one workspace, one daemon for the module."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from torchdojo.bank import Bank
+
+PID = "tensor_numpy_bridge"
+RESULT_KEYS = ["version", "problem", "status", "message", "duration_ms", "tests"]
+TEST_KEYS = ["name", "status", "message", "output", "duration_ms"]
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("cli") / "ws"
+    yield root
+    run(root, "daemon", "stop")
+
+
+def run(ws: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "torchdojo.cli", "--workspace", str(ws), *args],
+                          capture_output=True, text=True, input=input, timeout=300)
+
+
+def test_list_show_start(ws: Path) -> None:
+    out = run(ws, "list", "--json")
+    assert out.returncode == 0, out.stderr
+    rows = {r["id"]: r for r in json.loads(out.stdout)}
+    assert rows.keys() == {p.id for p in Bank()}
+    assert rows[PID]["status"] == "new" and rows[PID]["track"] == "01_tensors"
+    assert run(ws, "list", "--track", "01_tensors").returncode == 0
+    assert run(ws, "list", "--track", "nope").returncode == 2
+    en = run(ws, "show", PID)
+    assert "share memory" in en.stdout
+    hans, hant = run(ws, "show", PID, "--lang", "zh-Hans"), run(ws, "show", PID, "--lang",
+                                                                 "zh-Hant")
+    assert "内存" in hans.stdout and "記憶體" in hant.stdout
+    assert run(ws, "show", "no_such_problem").returncode == 2
+    started = run(ws, "start", PID)
+    path = ws / "01_tensors" / f"{PID}.py"
+    assert str(path) in started.stdout and path.exists()
+    path.write_text(path.read_text() + "\n# my edit\n")
+    assert "kept your edits" in run(ws, "start", PID).stdout
+    assert "# my edit" in path.read_text()
+
+
+def test_check_hint_solution_progress_reset(ws: Path) -> None:
+    path = ws / "01_tensors" / f"{PID}.py"
+    run(ws, "start", PID)
+    bad = run(ws, "check", PID, "--json")
+    assert bad.returncode == 1, bad.stderr
+    res = json.loads(bad.stdout)
+    assert list(res) == RESULT_KEYS and res["status"] != "pass"
+    assert all(list(t) == TEST_KEYS for t in res["tests"])
+    human = run(ws, "check", PID)
+    assert human.returncode == 1 and "✗" in human.stdout or "!" in human.stdout
+    # solution not solved yet: refused without a terminal, shown with --yes
+    assert run(ws, "solution", PID).returncode == 1
+    hint1, hint2 = run(ws, "hint", PID), run(ws, "hint", PID)
+    assert "hint 1/3" in hint1.stdout and "hint 2/3" in hint2.stdout
+    ref = Bank().get(PID).file("solution.py")
+    path.write_text(ref.read_text())
+    good = run(ws, "check", PID)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "PASS" in good.stdout and "next:" in good.stdout
+    assert json.loads(run(ws, "list", "--json").stdout)[0]["status"] in ("new", "solved")
+    statuses = {r["id"]: r["status"] for r in json.loads(run(ws, "list", "--json").stdout)}
+    assert statuses[PID] == "solved"
+    prog = json.loads(run(ws, "progress", "--json").stdout)
+    assert prog["overall"]["solved"] == 1
+    assert "reference solution" in run(ws, "solution", PID).stdout
+    assert run(ws, "next").stdout.startswith("next:")
+    assert run(ws, "reset", PID, "--yes").returncode == 0
+    assert path.read_text() == Bank().get(PID).read("starter.py")
+    assert path.with_suffix(".py.bak").read_text() == ref.read_text()
+    other = run(ws, "check", PID, "--file", str(ref), "--json")
+    assert other.returncode == 0 and json.loads(other.stdout)["status"] == "pass"
+
+
+def test_python_api(ws: Path) -> None:
+    import torchdojo
+
+    ref = Bank().get(PID).file("solution.py")
+    res = torchdojo.check(PID, str(ref), workspace=ws)
+    assert res.passed
+    ns: dict = {}
+    exec(compile(ref.read_text(), str(ref), "exec"), ns)  # functions with a real source file
+    res = torchdojo.check(PID, ns["to_numpy"], ns["from_numpy_shared"], ns["copy_from_numpy"],
+                          workspace=ws)
+    assert res.passed, res.to_json()
+    res = torchdojo.check(PID, ns["to_numpy"], workspace=ws)
+    assert not res.passed
+
+
+def test_watch_regrades_and_moves_on(ws: Path) -> None:
+    from torchdojo.grader.client import Grader
+    from torchdojo.store import Store
+    from torchdojo.watch import Watcher
+    from torchdojo.workspace import Workspace
+
+    w = Workspace.open(ws)
+    bank = Bank()
+    store = Store(w.db_path)
+    watcher = Watcher(w, bank, store, Grader(w))
+    p = bank.get("gram_matrix") if "gram_matrix" in bank.problems else list(bank)[1]
+    watcher.focus(p)
+    path = w.path_for(p)
+    assert path.exists()
+    watcher.on_change(path)  # the starter: graded, not solved
+    assert store.status(p.id) == "attempted" and watcher.current == p
+    path.write_text(p.read("solution.py"))
+    watcher.on_change(path)
+    assert store.status(p.id) == "solved" and watcher.current != p
+    watcher.on_key("h")
+    assert store.hints_revealed(watcher.current.id) == 1
+    watcher.on_key("q")
+    assert watcher.stop.is_set()
