@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import select
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,12 +218,17 @@ class Worker:
                             done = True
                         elif kind == "exit":
                             exit_frame = header
-                if killed_for:
+                if killed_for or done:
                     break
         finally:
-            if killed_for or not done:
+            if done and not killed_for:
+                # everything needed is here: tearing the sandbox down (~50-100 ms of address
+                # space and namespace teardown) happens off the learner's critical path
+                threading.Thread(target=_reap, args=(child,), daemon=True).start()
+                exit_info = ExitInfo(code=0)
+            else:
                 child.kill()
-            exit_info = child.wait(exit_frame)
+                exit_info = child.wait(exit_frame)
         if killed_for and current is not None and current not in result.outcomes:
             text = out[mark:].decode(errors="replace")
             if killed_for == "timeout":
@@ -294,6 +300,32 @@ class Worker:
         if o.status == "skip":
             return TestResult(p.name, "skip", o.message, o.output, o.ms)
         return TestResult(p.name, "error", f"{label}: {o.message}", o.output, o.ms)
+
+
+def _reap(child: ChildHandle, grace_s: float = 2.0) -> None:
+    """Let a finished child exit on its own (draining its pipes), kill it after a grace period."""
+    fds = {child.result_fd, child.output_fd}
+    deadline = time.monotonic() + grace_s
+    exit_frame = None
+    reader = protocol.FrameReader()
+    while child.result_fd in fds and time.monotonic() < deadline:
+        ready, _, _ = select.select(list(fds), [], [], max(0.0, deadline - time.monotonic()))
+        for fd in ready:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                fds.discard(fd)
+            elif fd == child.result_fd:
+                try:
+                    exit_frame = next((h for h, _ in reader.feed(chunk)
+                                       if h.get("kind") == "exit"), exit_frame)
+                except protocol.ProtocolError:
+                    fds.discard(fd)
+    if child.result_fd in fds:
+        child.kill()
+    child.wait(exit_frame)
 
 
 def codec_compare(p: Probe, got: Any, ref: Any) -> str | None:
