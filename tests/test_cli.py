@@ -121,3 +121,31 @@ def test_watch_regrades_and_moves_on(ws: Path) -> None:
     assert store.hints_revealed(watcher.current.id) == 1
     watcher.on_key("q")
     assert watcher.stop.is_set()
+
+
+def test_kill_minus_nine_of_the_cli_mid_check(ws: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import sqlite3
+    import time
+
+    from torchdojo.store import Store
+
+    before = len(Store(ws / ".torchdojo" / "progress.sqlite3").attempts())
+    slow = tmp_path / "slow.py"
+    slow.write_text("import time\nimport torch\n\ndef to_numpy(t):\n    time.sleep(3)\n"
+                    "    return t.detach().numpy()\n")
+    proc = subprocess.Popen([sys.executable, "-m", "torchdojo.cli", "--workspace", str(ws),
+                             "check", PID, "--file", str(slow), "--json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)  # the check is under way inside the daemon
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    con = sqlite3.connect(ws / ".torchdojo" / "progress.sqlite3")
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    assert len(Store(ws / ".torchdojo" / "progress.sqlite3").attempts()) == before
+    ref = Bank().get(PID).file("solution.py")
+    after = run(ws, "check", PID, "--file", str(ref), "--json")  # the daemon is still serving
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert len(Store(ws / ".torchdojo" / "progress.sqlite3").attempts()) == before + 1

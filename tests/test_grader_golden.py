@@ -196,3 +196,10 @@ def test_sandbox_layers_are_reported(worker) -> None:
     layers = worker.layers()
     for key in ("session", "namespaces", "landlock", "seccomp", "rlimits", "environment"):
         assert key in layers
+
+
+def test_deprecation_warnings_show_in_the_output(worker, add_problem) -> None:
+    src = body("import warnings\nwarnings.warn('old API', DeprecationWarning)\nreturn x + 1\n")
+    res = worker.grade(add_problem, src)
+    assert res.passed
+    assert "DeprecationWarning: old API" in res.tests[0].output

@@ -17,6 +17,7 @@ from torchdojo.bank import Problem, seed_ids
 from torchdojo.results import Result
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+DEPRECATION = re.compile(r"\b(Deprecation|PendingDeprecation|Future)Warning:")
 MIN_MUTANTS = 2
 
 
@@ -85,6 +86,10 @@ def validate_problem(p: Problem, grade: Callable[[str, str, str], Result]) -> Re
         rep.issues += [f"  {t.name}: {t.message}" for t in ref.tests if t.status != "pass"]
     elif ref.duration_ms > p.time_s * 1000:
         rep.issues.append(f"reference took {ref.duration_ms} ms, over the {p.time_s} s limit")
+    for t in ref.tests:
+        if DEPRECATION.search(t.output):
+            rep.issues.append(f"reference raises a deprecation warning in {t.name}: "
+                              f"{t.output.strip().splitlines()[0]}")
     starter = grade(p.id, p.read("starter.py"), "starter.py")
     if starter.passed:
         rep.issues.append("starter passes its tests")

@@ -15,6 +15,7 @@ import sys
 import time
 import traceback
 import types
+import warnings
 from typing import Any
 
 from torchdojo.grader import protocol
@@ -29,6 +30,18 @@ def _learner_traceback(exc: BaseException, filename: str, show_all: bool) -> str
     lines = [f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in keep[-6:]]
     head = f"{type(exc).__name__}: {exc}"
     return "\n".join([head, *lines]) if lines else head
+
+
+def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Print the warnings a probe raised (once each) so they show in the test's output."""
+    seen = set()
+    for w in caught:
+        key = (w.category, str(w.message))
+        if key in seen:
+            continue
+        seen.add(key)
+        where = os.path.basename(w.filename)
+        print(f"{w.category.__name__}: {w.message} ({where}:{w.lineno})", file=sys.stderr)
 
 
 def _seed_everything(seed: int = 0) -> None:
@@ -89,14 +102,18 @@ def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = No
         send({"kind": "start", "name": name})
         _seed_everything()
         t0 = time.perf_counter()
-        try:
-            obs = p.fn(learner)
-            blob = codec.encode(codec.sanitize(obs))
-        except BaseException as exc:  # noqa: BLE001
-            send({"kind": "result", "name": name, "ok": False, "ms": _ms(t0),
-                  "exc_type": type(exc).__name__,
-                  "error": _learner_traceback(exc, filename, show_all=p.public)})
-            continue
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                obs = p.fn(learner)
+                blob = codec.encode(codec.sanitize(obs))
+            except BaseException as exc:  # noqa: BLE001
+                _report_warnings(caught)
+                send({"kind": "result", "name": name, "ok": False, "ms": _ms(t0),
+                      "exc_type": type(exc).__name__,
+                      "error": _learner_traceback(exc, filename, show_all=p.public)})
+                continue
+        _report_warnings(caught)
         send({"kind": "result", "name": name, "ok": True, "ms": _ms(t0)}, blob)
     send({"kind": "done"})
 
