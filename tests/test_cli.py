@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -124,10 +127,8 @@ def test_watch_regrades_and_moves_on(ws: Path) -> None:
 
 
 def test_kill_minus_nine_of_the_cli_mid_check(ws: Path, tmp_path: Path) -> None:
-    import os
     import signal
     import sqlite3
-    import time
 
     from torchdojo.store import Store
 
@@ -149,3 +150,34 @@ def test_kill_minus_nine_of_the_cli_mid_check(ws: Path, tmp_path: Path) -> None:
     after = run(ws, "check", PID, "--file", str(ref), "--json")  # the daemon is still serving
     assert after.returncode == 0, after.stdout + after.stderr
     assert len(Store(ws / ".torchdojo" / "progress.sqlite3").attempts()) == before + 1
+
+
+def test_code_under_grading_cannot_reach_the_daemon() -> None:
+    """The socket file is visible to the sandbox here (workspace outside /tmp), yet a
+    submission that connects and asks for a shutdown gets nowhere."""
+    import shutil
+
+    from torchdojo.grader.client import DaemonClient, Grader
+    from torchdojo.workspace import Workspace
+
+    root = Path(__file__).resolve().parent.parent / f".pytest-ws-{os.getpid()}"
+    ws = Workspace.open(root)
+    client = DaemonClient(ws)
+    try:
+        client.request({"op": "ping"})
+        src = textwrap.dedent(f"""
+            import json, socket, struct
+            def to_numpy(t):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect({str(ws.socket_path)!r})
+                h = json.dumps({{"op": "shutdown"}}).encode()
+                s.sendall(struct.pack(">II", len(h), 0) + h)
+                return s.recv(100)
+            """)
+        res = Grader(ws).grade(PID, src)
+        assert not res.passed
+        time.sleep(0.5)
+        assert client.request({"op": "ping"}, start=False)["ok"]
+    finally:
+        client.stop()
+        shutil.rmtree(root, ignore_errors=True)

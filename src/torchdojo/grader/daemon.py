@@ -13,6 +13,7 @@ import os
 import queue
 import signal
 import socket
+import struct
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,22 @@ from torchdojo.grader.runner import ZygoteRunner
 from torchdojo.grader.worker import Worker
 
 IDLE_S = 15 * 60
+
+
+def peer_allowed(conn: socket.socket) -> bool:
+    """Only our own user, from our own network namespace, may talk to the daemon.
+
+    Every sandboxed child lives in a network namespace of its own, so code under grading cannot
+    reach the daemon through its socket file even where the workspace is visible to it.
+    """
+    try:
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        pid, uid, _gid = struct.unpack("3i", creds)
+        if uid != os.getuid():
+            return False
+        return os.readlink(f"/proc/{pid}/ns/net") == os.readlink("/proc/self/ns/net")
+    except OSError:
+        return False
 
 
 class Daemon:
@@ -78,6 +95,8 @@ class Daemon:
 
     def _serve_conn(self, conn: socket.socket) -> None:
         with conn:
+            if not peer_allowed(conn):
+                return
             reader = protocol.FrameReader()
             while True:
                 try:
