@@ -27,6 +27,12 @@ def main(argv: list[str]) -> int:
             bad += 1
         for name, should_pass in files:
             res = worker.grade(problem, problem.read(name), filename=name)
+            if name == "solution.py" and not res.passed:
+                print(f"!! {problem.id}/solution.py: {res.status} - {res.message}")
+                for t in res.tests:
+                    print(f"      {t.status:5} {t.name}: {t.message}")
+                bad += 1
+                break  # nothing else can be judged without a working reference
             ok = res.passed == should_pass
             bad += not ok
             mark = "ok " if ok else "!! "

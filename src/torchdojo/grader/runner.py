@@ -49,6 +49,9 @@ class ChildHandle(Protocol):
 
 
 class Runner(Protocol):
+    startup_s: float
+    last_layers: dict[str, str]
+
     def start(self, limits: dict[str, Any]) -> ChildHandle: ...
 
     def layers(self) -> dict[str, str]: ...
@@ -99,6 +102,8 @@ class PlainChild:
 
 class PlainRunner:
     """No isolation at all: trusted code only (the bank's own references and authors' checks)."""
+
+    startup_s = 60.0  # a plain child imports torch itself; that is not the submission's time
 
     def start(self, limits: dict[str, Any]) -> PlainChild:
         return PlainChild()
@@ -156,6 +161,8 @@ class ZygoteChild:
 
 class ZygoteRunner:
     """Sandboxed children from a warm torch zygote (see ``zygote.py``)."""
+
+    startup_s = 0.0  # children come with torch already imported
 
     def __init__(self, start_timeout: float = 120.0) -> None:
         import json

@@ -116,7 +116,7 @@ class Worker:
         """Run the named probes on ``source``, restarting after a crash, within the time limit."""
         result = Run()
         remaining = list(names)
-        deadline = time.monotonic() + problem.time_s
+        deadline = time.monotonic() + problem.time_s + self.runner.startup_s
         limits = {"time_s": problem.time_s, "memory_mb": problem.memory_mb}
         while remaining:
             child = self.runner.start(limits)
