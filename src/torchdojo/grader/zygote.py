@@ -48,6 +48,8 @@ def _prepare() -> None:
     torch.manual_seed(0)
     x = torch.randn(4, 4, requires_grad=True)
     (x @ x.T).sin().sum().backward()
+    y = x * 2  # backward with an explicit gradient takes another path (it imports sympy once)
+    torch.autograd.grad(y, x, torch.ones_like(y))
     codec.encode(codec.sanitize({"t": x.detach().numpy(), "g": x.grad, "n": 1.0}))
 
 

@@ -1,6 +1,5 @@
 """Copies where memory must be shared: values right, sharing wrong."""
 
-import numpy as np
 import torch
 
 

@@ -1,6 +1,5 @@
 """Seed bug (S000-1): Tensor.numpy() alone raises on a tensor that requires grad."""
 
-import numpy as np
 import torch
 
 

@@ -1,6 +1,5 @@
 """The 'copy' shares memory with the array (as_tensor / from_numpy do not copy)."""
 
-import numpy as np
 import torch
 
 

@@ -1,6 +1,5 @@
 """Forces float32, losing the array's dtype."""
 
-import numpy as np
 import torch
 
 
