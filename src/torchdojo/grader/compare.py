@@ -69,7 +69,7 @@ def _compare_tensor(got: torch.Tensor, ref: torch.Tensor, rtol: float | None,
         exp_v = ref[idx].item() if ref.dim() else ref.item()
         got_v = g[idx].item() if g.dim() else g.item()
         return (f"{w}values differ in {n_bad} of {n} elements (rtol={rtol_:g}, atol={atol_:g}); "
-                f"first{at}: expected {exp_v:.6g}, got {got_v:.6g}; "
+                f"first{at}: expected {exp_v:.8g}, got {got_v:.8g}; "
                 f"max abs diff {float(torch.nan_to_num(diff, nan=math.inf).max()):.3g}")
     if torch.equal(got.to(ref.dtype), ref):
         return None
