@@ -1,0 +1,9 @@
+"""Initialises the weight but leaves the bias at nn.Linear's default uniform init."""
+
+from torch import nn
+
+
+def make_linear(in_features: int, out_features: int, std: float = 0.02) -> nn.Linear:
+    layer = nn.Linear(in_features, out_features)
+    nn.init.normal_(layer.weight, mean=0.0, std=std)
+    return layer

@@ -1,0 +1,9 @@
+"""Casts the result to float32: float64 inputs lose their dtype."""
+
+import torch
+
+
+def masked_mean(x, mask):
+    total = torch.where(mask.unsqueeze(-1), x, 0).sum(dim=1)
+    count = mask.sum(dim=1, keepdim=True).clamp_min(1)
+    return (total / count).float()
