@@ -1,0 +1,22 @@
+"""Forward difference (f(x + eps) - f(x)) / eps: error O(eps) instead of O(eps**2)."""
+
+import torch
+
+
+def numerical_grad(f, x, eps=1e-6):
+    base = x.detach().to(torch.float64)
+    n = base.numel()
+    grad = torch.empty(n, dtype=torch.float64)
+    with torch.no_grad():
+        f0 = f(base)
+        for i in range(n):
+            step = torch.zeros(n, dtype=torch.float64)
+            step[i] = eps
+            grad[i] = (f(base + step.reshape(base.shape)) - f0) / eps
+    return grad.reshape(base.shape)
+
+
+def check_gradients(f, x, atol=1e-5, rtol=1e-4):
+    leaf = x.detach().to(torch.float64).requires_grad_(True)
+    (analytic,) = torch.autograd.grad(f(leaf), leaf)
+    return bool(torch.allclose(analytic, numerical_grad(f, x), rtol=rtol, atol=atol))

