@@ -181,3 +181,21 @@ def test_code_under_grading_cannot_reach_the_daemon() -> None:
     finally:
         client.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_cold_one_shot_check(tmp_path: Path) -> None:
+    """`check --cold` grades in its own lean zygote: same verdicts, no daemon left running."""
+    ws = tmp_path / "cold"
+    problem = Bank().get(PID)
+    starter, ref = problem.file("starter.py"), problem.file("solution.py")
+    bad = run(ws, "check", PID, "--file", str(starter), "--json", "--cold")
+    assert bad.returncode == 1 and json.loads(bad.stdout)["status"] == "error", bad.stderr
+    good = run(ws, "check", PID, "--file", str(ref), "--json", "--cold")
+    assert good.returncode == 0 and json.loads(good.stdout)["status"] == "pass", good.stderr
+    # a submission that imports torchvision makes the lean zygote import it too
+    tv = tmp_path / "tv.py"
+    tv.write_text("import torchvision  # noqa: F401\n" + ref.read_text())
+    assert run(ws, "check", PID, "--file", str(tv), "--cold").returncode == 0
+    from torchdojo.workspace import Workspace
+
+    assert not Workspace.open(ws).socket_path.exists()

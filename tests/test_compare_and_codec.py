@@ -29,6 +29,25 @@ def test_compare_reports_shape_dtype_and_values() -> None:
     assert "expected a tensor" in compare([0, 1], ref)
 
 
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64,
+                                   torch.complex64, torch.complex128])
+def test_default_tolerances_agree_with_assert_close(dtype: torch.dtype) -> None:
+    """Without stated tolerances the verdict is assert_close's, on either side of its bound."""
+    gen = torch.Generator().manual_seed(0)
+    ref = torch.randn(64, generator=gen, dtype=torch.float64).to(dtype)
+    rtol, atol = torch.testing._comparison.default_tolerances(dtype)
+    bound = atol + rtol * ref.abs().double()
+    for scale in (0.0, 0.5, 0.9, 1.5, 3.0, 30.0):
+        got = ref + (bound * scale).to(dtype)
+        try:
+            torch.testing.assert_close(got, ref, equal_nan=True)
+            expected_pass = True
+        except AssertionError:
+            expected_pass = False
+        assert (compare(got, ref) is None) == expected_pass, (dtype, scale)
+    assert compare(ref + 1, ref) is not None
+
+
 def test_compare_plain_values() -> None:
     assert compare(1, 1) is None and compare(True, 1) is not None
     assert compare(1, True) is not None

@@ -60,9 +60,10 @@ def probe(
 ) -> Any:
     """Mark a function in ``tests.py`` as a probe.
 
-    ``rtol``/``atol`` are passed to ``torch.testing.assert_close`` (None: torch's defaults for the
-    dtype). ``judge(got, ref)`` replaces the comparison: it receives the learner's and the
-    reference's observations and returns None for a pass or a one-line message for a fail.
+    ``rtol``/``atol`` are the tolerances of ``torch.testing.assert_close``'s rule
+    ``|got - ref| <= atol + rtol * |ref|`` (None: torch's defaults for the dtype).
+    ``judge(got, ref)`` replaces the comparison: it receives the learner's and the reference's
+    observations and returns None for a pass or a one-line message for a fail.
     The probe's docstring (first line) describes the test to the learner.
     """
 

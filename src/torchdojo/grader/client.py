@@ -12,11 +12,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from torchdojo.grader import protocol
 from torchdojo.results import Result
 from torchdojo.workspace import Workspace
+
+if TYPE_CHECKING:
+    from torchdojo.bank import Problem
 
 START_TIMEOUT_S = 120.0
 
@@ -92,20 +95,35 @@ class Grader:
         self._worker = None
         self._bank = None
 
-    def _local(self):  # type: ignore[no-untyped-def]
+    def _local(self, problem_id: str | None = None, source: str = ""):  # type: ignore[no-untyped-def]
+        """The private worker of a cold grader, started for the first problem it grades.
+
+        The zygote starts first and lean (torch only, no warm-up; torchvision only when the
+        problem or the submission names it), so its ``import torch`` runs while this process
+        imports torch for the worker: a one-shot check costs about one torch import, not three.
+        """
         if self._worker is None:
             from torchdojo.bank import Bank
             from torchdojo.grader.runner import ZygoteRunner
-            from torchdojo.grader.worker import Worker
 
             self._bank = Bank()
-            self._worker = Worker(ZygoteRunner(), cache_dir=self.ws.cache_dir / "refs")
+            tv = problem_id is None or "torchvision" in source or _names_torchvision(
+                self._bank.get(problem_id))
+            runner = ZygoteRunner(torchvision=tv, warm=False, wait=False)
+            try:
+                from torchdojo.grader.worker import Worker  # imports torch, alongside the zygote
+
+                runner.wait_ready()
+            except BaseException:
+                runner.close()
+                raise
+            self._worker = Worker(runner, cache_dir=self.ws.cache_dir / "refs")
         return self._worker
 
     def grade(self, problem_id: str, source: str, scope: str = "all",
               filename: str = "solution.py") -> Result:
         if self.cold:
-            w = self._local()
+            w = self._local(problem_id, source)
             return w.grade(self._bank.get(problem_id), source, scope, filename)
         reply = DaemonClient(self.ws).request({"op": "check", "problem": problem_id,
                                                "source": source, "scope": scope,
@@ -125,3 +143,10 @@ class Grader:
 
 def read_source(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def _names_torchvision(problem: Problem) -> bool:
+    """Whether any of the problem's files mentions torchvision (so the zygote should import it)."""
+    return any("torchvision" in problem.read(name)
+               for name in ("starter.py", "solution.py", "tests.py")
+               if problem.file(name).exists())

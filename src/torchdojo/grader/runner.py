@@ -164,7 +164,15 @@ class ZygoteRunner:
 
     startup_s = 0.0  # children come with torch already imported
 
-    def __init__(self, start_timeout: float = 120.0) -> None:
+    def __init__(self, start_timeout: float = 120.0, *, torchvision: bool = True,
+                 warm: bool = True, wait: bool = True) -> None:
+        """Start the zygote process.
+
+        ``torchvision=False`` and ``warm=False`` make a lean zygote for one-shot checks: it
+        imports only torch (torchvision alone costs about as much again) and skips the warm-up
+        that only pays off over many children. ``wait=False`` returns at once so the caller can
+        import torch itself in parallel; ``wait_ready()`` (or the first ``start``) then waits.
+        """
         import json
         import socket
 
@@ -172,18 +180,30 @@ class ZygoteRunner:
 
         self._json = json
         self._socket = socket
+        self._cgroups = cgroups
+        self._start_timeout = start_timeout
+        self._ready = False
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_NUM_THREADS": "1",
                "LANG": "C.UTF-8", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        flags = ([] if torchvision else ["--no-torchvision"]) + ([] if warm else ["--no-warm"])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "torchdojo.grader.zygote", str(theirs.fileno())],
+            [sys.executable, "-m", "torchdojo.grader.zygote", str(theirs.fileno()), *flags],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
             start_new_session=True,
         )
         theirs.close()
-        self.sock.settimeout(start_timeout)
+        self.last_layers: dict[str, str] = {}
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Block until the zygote has imported torch and forked its first child."""
+        if self._ready:
+            return
+        self.sock.settimeout(self._start_timeout)
         try:
-            hello = json.loads(self.sock.recv(4096) or b"{}")
+            hello = self._json.loads(self.sock.recv(4096) or b"{}")
         except (OSError, ValueError) as exc:
             self.close()
             raise RuntimeError(f"the grading zygote did not start: {exc}") from exc
@@ -192,10 +212,10 @@ class ZygoteRunner:
             raise RuntimeError("the grading zygote did not start")
         self.sock.settimeout(30)
         self._roots = {k: __import__("pathlib").Path(v) for k, v in hello["cgroups"].items()}
-        self._cgroups = cgroups
-        self.last_layers: dict[str, str] = {}
+        self._ready = True
 
     def start(self, limits: dict[str, Any]) -> ZygoteChild:
+        self.wait_ready()
         self.sock.send(b"T")
         msg, fds, _, _ = self._socket.recv_fds(self.sock, 4096, 3)
         if len(fds) != 3:

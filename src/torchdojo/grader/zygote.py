@@ -28,21 +28,24 @@ import traceback
 DEFAULT_MEMORY_MB = 1024
 
 
-def _prepare() -> None:
+def _prepare(torchvision: bool = True, warm: bool = True) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
     import numpy  # noqa: F401
     import torch
 
     torch.set_num_threads(1)
-    try:
-        import torchvision  # noqa: F401
-    except Exception:  # noqa: BLE001 - optional for the core tracks
-        pass
+    if torchvision:
+        try:
+            import torchvision  # noqa: F401
+        except Exception:  # noqa: BLE001 - optional for the core tracks
+            pass
     import torchdojo.grader.harness  # noqa: F401
     import torchdojo.grader.sandbox  # noqa: F401
     import torchdojo.probes  # noqa: F401
     from torchdojo.grader import codec
 
+    if not warm:
+        return
     # Warm the paths every check takes (seeding, small ops, autograd, numpy, serialisation) so
     # each child starts with them already paged in and initialised. All single-threaded.
     torch.manual_seed(0)
@@ -118,12 +121,12 @@ def _fork_spare(ctl: socket.socket, roots: dict) -> tuple[int, list[int]]:
     return pid, [job_w, res_r, out_r]
 
 
-def serve(ctl_fd: int) -> None:
+def serve(ctl_fd: int, torchvision: bool = True, warm: bool = True) -> None:
     """Main loop: answer each 'T' (take) with a ready child's pid and pipe ends."""
     from torchdojo.grader import cgroups
 
     ctl = socket.socket(fileno=ctl_fd)
-    _prepare()
+    _prepare(torchvision, warm)
     roots = {k: str(v) for k, v in cgroups.backend().items()}
     roots_p = {k: __import__("pathlib").Path(v) for k, v in roots.items()}
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
@@ -147,4 +150,5 @@ def serve(ctl_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]), torchvision="--no-torchvision" not in sys.argv,
+          warm="--no-warm" not in sys.argv)
