@@ -66,10 +66,10 @@ def _lang(lang: str) -> str:
     return lang
 
 
-def _grader(cold: bool = False):  # type: ignore[no-untyped-def]
+def _grader(cold: bool = False, one_shot: bool = False):  # type: ignore[no-untyped-def]
     from torchdojo.grader.client import Grader
 
-    return Grader(_ws(), cold=cold or None)
+    return Grader(_ws(), cold=cold or None, one_shot=one_shot)
 
 
 def _next_unsolved(after: str | None = None) -> Problem | None:
@@ -130,7 +130,7 @@ def check(pid: Annotated[str, typer.Argument(metavar="ID")],
         raise typer.Exit(2)
     source = path.read_text(encoding="utf-8")
     scope = "public" if public else "all"
-    grader = _grader(cold)
+    grader = _grader(cold, one_shot=True)
     try:
         if as_json:
             res = grader.grade(p.id, source, scope, path.name)

@@ -89,27 +89,32 @@ class DaemonClient:
 class Grader:
     """Grades through the daemon (default) or a private cold zygote."""
 
-    def __init__(self, ws: Workspace, cold: bool | None = None) -> None:
+    def __init__(self, ws: Workspace, cold: bool | None = None, one_shot: bool = False) -> None:
+        """``one_shot``: a cold grader that will grade one problem (``check --cold``) starts a
+        lean zygote; one that grades many (``validate``, ``watch``) starts a warm, full one."""
         self.ws = ws
         self.cold = cold if cold is not None else os.environ.get("TORCHDOJO_NO_DAEMON") == "1"
+        self.one_shot = one_shot
         self._worker = None
         self._bank = None
 
     def _local(self, problem_id: str | None = None, source: str = ""):  # type: ignore[no-untyped-def]
         """The private worker of a cold grader, started for the first problem it grades.
 
-        The zygote starts first and lean (torch only, no warm-up; torchvision only when the
-        problem or the submission names it), so its ``import torch`` runs while this process
-        imports torch for the worker: a one-shot check costs about one torch import, not three.
+        The zygote starts first, so its ``import torch`` runs while this process imports torch
+        for the worker. For a one-shot check it is lean (torch only, no warm-up; torchvision
+        only when the problem or the submission names it): the check then costs about one torch
+        import, not three.
         """
         if self._worker is None:
             from torchdojo.bank import Bank
             from torchdojo.grader.runner import ZygoteRunner
 
             self._bank = Bank()
-            tv = problem_id is None or "torchvision" in source or _names_torchvision(
+            lean = self.one_shot and problem_id is not None
+            tv = not lean or "torchvision" in source or _names_torchvision(
                 self._bank.get(problem_id))
-            runner = ZygoteRunner(torchvision=tv, warm=False, wait=False)
+            runner = ZygoteRunner(torchvision=tv, warm=not lean, wait=False)
             try:
                 from torchdojo.grader.worker import Worker  # imports torch, alongside the zygote
 
