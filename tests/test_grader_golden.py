@@ -4,7 +4,9 @@ process behind, and leave the worker able to grade the next submission correctly
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 import textwrap
 import threading
 import time
@@ -203,3 +205,35 @@ def test_deprecation_warnings_show_in_the_output(worker, add_problem) -> None:
     res = worker.grade(add_problem, src)
     assert res.passed
     assert "DeprecationWarning: old API" in res.tests[0].output
+
+
+def test_code_under_tmp_stays_importable_and_read_only(add_problem,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout or venv under /tmp is not hidden by the scratch tmpfs (torch imports lazily)."""
+    from torchdojo.grader.runner import ZygoteRunner
+    from torchdojo.grader.worker import Worker
+
+    d = Path(tempfile.mkdtemp(dir="/tmp", prefix="torchdojo-syspath-"))
+    try:
+        d.chmod(0o755)
+        (d / "tdj_lazy_mod.py").write_text("def inc(x):\n    return x + 1\n")
+        monkeypatch.syspath_prepend(str(d))  # the zygote's PYTHONPATH is this sys.path
+        runner = ZygoteRunner(torchvision=False, warm=False)
+        try:
+            src = body("""
+                import pathlib
+                import tdj_lazy_mod
+                try:
+                    (pathlib.Path(tdj_lazy_mod.__file__).parent / "w").write_text("x")
+                except OSError:
+                    return tdj_lazy_mod.inc(x)
+                return x
+                """)
+            res = Worker(runner).grade(add_problem, src)
+            assert res.passed, res.to_json()
+            assert not (d / "w").exists()
+            assert str(d) in runner.layers().get("filesystem", "")
+        finally:
+            runner.close()
+    finally:
+        shutil.rmtree(d)

@@ -22,6 +22,12 @@ CLONE_NEWNET = 0x40000000
 MS_NOSUID = 2
 MS_NODEV = 4
 MS_NOEXEC = 8
+MS_RDONLY = 1
+MS_REMOUNT = 32
+MS_BIND = 4096
+MNT_DETACH = 2
+# mount flags a bind's read-only remount must keep (locked in a user namespace)
+MS_KEEP = 8 | 1024 | 2048 | 4096  # noexec, noatime, nodiratime, relatime
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 
@@ -69,6 +75,10 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int,
 
     _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags),
                        enc(data)), f"mount {target}")
+
+
+def umount_detach(target: str) -> None:
+    _check(_libc.umount2(target.encode(), MNT_DETACH), f"umount {target}")
 
 
 def prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int = 0) -> int:

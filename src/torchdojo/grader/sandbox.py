@@ -74,10 +74,42 @@ def enter_namespaces(group: cgroups.ChildGroup | None, memory_mb: int) -> bool:
     return True
 
 
+def _under_tmp_needed() -> list[str]:
+    """Directories Python imports from that the scratch tmpfs on /tmp would hide.
+
+    A checkout or virtual environment under /tmp (a clone in /tmp, a CI runner's work dir) must
+    stay importable in the child: torch loads many submodules lazily. Nested paths are folded
+    into their outermost ancestor.
+    """
+    cands = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix, *sys.path]
+    paths = sorted({os.path.realpath(p) for p in cands if p and os.path.isdir(p)})
+    keep: list[str] = []
+    for p in paths:
+        if p.startswith("/tmp/") and not any(p == k or p.startswith(k + "/") for k in keep):
+            keep.append(p)
+    return keep
+
+
 def _mounts() -> str:
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
     opts = linux.MS_NOSUID | linux.MS_NODEV
+    keep = _under_tmp_needed()
+    # handles on them under the old /tmp, and the mount flags a remount must keep
+    held = [(p, os.open(p, os.O_PATH | os.O_DIRECTORY), os.statvfs(p).f_flag) for p in keep]
     linux.mount("tmpfs", "/tmp", "tmpfs", opts, f"size={SCRATCH_MB}m,mode=1777")
+    kept = []
+    for path, fd, f_flag in held:
+        # bind the hidden directory back in through its handle, then make the bind read-only;
+        # a bind left writable would be writable under Landlock's /tmp rule, so drop it instead
+        os.makedirs(path, exist_ok=True)
+        linux.mount(f"/proc/self/fd/{fd}", path, None, linux.MS_BIND | linux.MS_REC)
+        os.close(fd)
+        try:
+            linux.mount(None, path, None, linux.MS_REMOUNT | linux.MS_BIND | linux.MS_RDONLY
+                        | opts | (f_flag & linux.MS_KEEP))
+            kept.append(path)
+        except OSError:
+            linux.umount_detach(path)
     if os.path.isdir("/dev/shm"):
         linux.mount("tmpfs", "/dev/shm", "tmpfs", opts | linux.MS_NOEXEC,
                     f"size={SCRATCH_MB}m,mode=1777")
@@ -87,7 +119,10 @@ def _mounts() -> str:
         pass
     os.makedirs(SCRATCH, mode=0o777, exist_ok=True)
     os.chmod(SCRATCH, 0o777)
-    return f"on (private tmpfs {SCRATCH_MB} MiB on /tmp and /dev/shm)"
+    also = f"; read-only {', '.join(kept)}" if kept else ""
+    if len(kept) < len(keep):
+        also += f"; could not keep {', '.join(p for p in keep if p not in kept)}"
+    return f"on (private tmpfs {SCRATCH_MB} MiB on /tmp and /dev/shm{also})"
 
 
 def _loopback_up() -> str:
