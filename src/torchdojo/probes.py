@@ -13,7 +13,7 @@ learner; only the worker's verdict counts.
 
 Usage in ``tests.py``::
 
-    from torchdojo.probes import probe, raised
+    from torchdojo.probes import probe, raised  # also module_source, parse_source, used_name
 
     @probe(public=True)
     def square_input(m):
@@ -27,6 +27,9 @@ Usage in ``tests.py``::
 
 from __future__ import annotations
 
+import ast
+import inspect
+import linecache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +100,40 @@ def raised(call: Callable[[], Any]) -> str | None:
         call()
     except Exception as exc:  # noqa: BLE001 - the type name is the observation
         return type(exc).__name__
+    return None
+
+
+def module_source(m: Any) -> str:
+    """Probe side: the text of the learner's module, as an observation for a code-reading judge.
+
+    ``inspect.getsource`` first; the loader's line cache when the module has no file on disk.
+    """
+    try:
+        return inspect.getsource(m)
+    except (OSError, TypeError):
+        return "".join(linecache.getlines(getattr(m, "__file__", None) or ""))
+
+
+def parse_source(got: Any) -> tuple[ast.Module | None, str | None]:
+    """Judge side: ``(tree, None)`` for a source observation, or ``(None, why not)``."""
+    if not isinstance(got, str) or not got.strip():
+        return None, f"could not read the module's source (got {type(got).__name__})"
+    try:
+        return ast.parse(got), None
+    except SyntaxError as exc:
+        return None, f"the module's source could not be parsed ({exc.msg})"
+
+
+def used_name(node: ast.AST, bare: bool = False) -> str | None:
+    """The library name a node refers to, for judges that ban shortcuts: ``torch.cdist`` and
+    ``from torch import cdist`` give cdist; a bare name ``cdist`` only with ``bare=True`` (a
+    local variable may well be called ``dist``); None for other nodes."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.alias):
+        return node.name.rsplit(".", 1)[-1]
+    if bare and isinstance(node, ast.Name):
+        return node.id
     return None
 
 

@@ -1,11 +1,10 @@
 """Probes for broadcast_shape (against torch.broadcast_shapes, computed in the worker) and mse."""
 
 import ast
-import inspect
 
 import torch
 
-from torchdojo.probes import probe, raised
+from torchdojo.probes import module_source, parse_source, probe, raised, used_name
 
 COMPATIBLE = [
     ((3, 1), (4,)),
@@ -103,16 +102,12 @@ _LIBS = {"torch", "np", "numpy"}
 
 
 def _by_hand(got, ref):
-    if not isinstance(got, str):
-        return f"could not read the module's source (got {type(got).__name__})"
-    try:
-        tree = ast.parse(got)
-    except SyntaxError as exc:
-        return f"the module's source could not be parsed ({exc.msg})"
+    tree, why = parse_source(got)
+    if tree is None:
+        return why
     for node in ast.walk(tree):
         # attributes (torch.broadcast_shapes) and imported names (from torch import ...)
-        name = (node.attr if isinstance(node, ast.Attribute) else
-                node.name.rsplit(".", 1)[-1] if isinstance(node, ast.alias) else None)
+        name = used_name(node)
         if name in _BANNED:
             return (f"uses '{name}' at line {node.lineno}; expected the broadcasting rules "
                     "written by hand")
@@ -127,7 +122,7 @@ def _by_hand(got, ref):
 @probe(judge=_by_hand)
 def written_by_hand(m):
     "broadcast_shape is plain Python: no torch/NumPy inside it, no library broadcast helper"
-    return inspect.getsource(m)
+    return module_source(m)
 
 
 @probe(public=True)

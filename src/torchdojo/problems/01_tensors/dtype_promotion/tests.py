@@ -1,12 +1,10 @@
 """Probes for dtype_promotion: a table of dtype pairs, 0-dim cases, and no built-in shortcut."""
 
 import ast
-import inspect
-import linecache
 
 import torch
 
-from torchdojo.probes import probe
+from torchdojo.probes import module_source, parse_source, probe, used_name
 
 FORBIDDEN = ("result_type", "promote_types")
 
@@ -89,30 +87,14 @@ def one_element_still_has_dims(m):
                       (f32, (0,), f64, S), (i32, (1,), f64, (1,))])
 
 
-def _source(m):
-    try:
-        return inspect.getsource(m)
-    except (OSError, TypeError):
-        return "".join(linecache.getlines(getattr(m, "__file__", None) or ""))
-
-
 def _no_shortcut(got, ref):
     """Reject any mention of torch's own promotion functions in the learner's source."""
-    if not isinstance(got, str) or not got.strip():
-        return "could not read the source of your module"
-    try:
-        tree = ast.parse(got)
-    except SyntaxError as exc:
-        return f"could not parse your source: {exc.msg}"
+    tree, why = parse_source(got)
+    if tree is None:
+        return why
     for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Name):
-            names = [node.id]
-        elif isinstance(node, ast.Attribute):
-            names = [node.attr]
-        elif isinstance(node, ast.alias):
-            names = [node.name.rsplit(".", 1)[-1]]
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        names = [used_name(node, bare=True)]
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
             names = [node.value.strip()]  # getattr(torch, "result_type")
         for name in names:
             if name in FORBIDDEN:
@@ -125,4 +107,4 @@ def _no_shortcut(got, ref):
 @probe(judge=_no_shortcut)
 def no_builtin_promotion(m):
     "the module does not use torch.result_type or torch.promote_types"
-    return _source(m)
+    return module_source(m)

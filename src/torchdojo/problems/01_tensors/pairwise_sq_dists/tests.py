@@ -5,11 +5,10 @@ seeded inputs, so the check does not depend on anything in the learner's process
 """
 
 import ast
-import inspect
 
 import torch
 
-from torchdojo.probes import compare, probe
+from torchdojo.probes import compare, module_source, parse_source, probe, used_name
 
 
 def _against_cdist(rtol, atol):
@@ -72,28 +71,17 @@ _LOOPS = {ast.For: "a for loop", ast.AsyncFor: "an async for loop", ast.While: "
 _BANNED = {"cdist", "pdist", "dist", "pairwise_distance"}
 
 
-def _banned_use(node):
-    if isinstance(node, ast.Attribute):
-        return node.attr if node.attr in _BANNED else None
-    if isinstance(node, ast.alias):
-        return node.name if node.name.rsplit(".", 1)[-1] in _BANNED else None
-    return None
-
-
 def _no_loops(got, ref):
-    if not isinstance(got, str):
-        return f"could not read the module's source (got {type(got).__name__})"
-    try:
-        tree = ast.parse(got)
-    except SyntaxError as exc:
-        return f"the module's source could not be parsed ({exc.msg})"
+    tree, why = parse_source(got)
+    if tree is None:
+        return why
     for node in ast.walk(tree):
         for kind, what in _LOOPS.items():
             if isinstance(node, kind):
                 return (f"found {what} at line {node.lineno}; expected tensor operations only "
                         "(no Python loops or comprehensions)")
-        name = _banned_use(node)
-        if name:
+        name = used_name(node)
+        if name in _BANNED:
             return (f"uses '{name}' at line {node.lineno}; expected your own computation, "
                     "not a library distance function")
     return None
@@ -102,4 +90,4 @@ def _no_loops(got, ref):
 @probe(judge=_no_loops)
 def no_python_loops(m):
     "the module has no for/while loops or comprehensions and calls no library distance function"
-    return inspect.getsource(m)
+    return module_source(m)
