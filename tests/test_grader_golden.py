@@ -68,6 +68,15 @@ HOSTILE = {
     "kill_everything": (body("import os, signal\nos.kill(-1, signal.SIGKILL)\n"
                              "return x + 1\n"), None),
     "kill_parent": (body("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"), "fail"),
+    # no __main__ guard: a spawn pool started at import fails at once with multiprocessing's
+    # own message instead of hanging (spawned workers could never import the submission)
+    "spawn_pool_at_import": (textwrap.dedent("""
+        import multiprocessing as mp
+        with mp.get_context("spawn").Pool(2) as pool:
+            pool.map(abs, [1, 2])
+        def add_one(x):
+            return x + 1
+        """), "error"),
     "patch_comparisons": (textwrap.dedent("""
         import torch, torch.testing
         torch.allclose = lambda *a, **k: True
@@ -101,6 +110,9 @@ def test_hostile_submission(worker, add_problem, name: str) -> None:
     if expected is not None:
         assert res.status == expected, res.to_json()
     assert res.message and "\n" not in res.message
+    if name == "spawn_pool_at_import":
+        assert "bootstrapping phase" in res.message, res.to_json()
+        assert "__main__" in res.tests[0].message
     # the worker is intact: the reference still grades as a pass, straight after
     again = worker.grade(add_problem, add_problem.read("solution.py"))
     assert again.passed, again.to_json()

@@ -8,14 +8,17 @@ begins; if no ``result`` follows, the worker knows which probe crashed), ``resul
 
 from __future__ import annotations
 
+import contextlib
 import linecache
 import os
 import random
 import sys
+import textwrap
 import time
 import traceback
 import types
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from torchdojo.grader import protocol
@@ -28,7 +31,8 @@ def _learner_traceback(exc: BaseException, filename: str, show_all: bool) -> str
     frames = traceback.extract_tb(exc.__traceback__)
     keep = [f for f in frames if show_all or f.filename == filename]
     lines = [f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in keep[-6:]]
-    head = f"{type(exc).__name__}: {exc}"
+    text = textwrap.dedent(str(exc)).strip()  # some messages start with a newline + indent
+    head = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return "\n".join([head, *lines]) if lines else head
 
 
@@ -76,6 +80,28 @@ def load_module(name: str, source: str, filename: str) -> types.ModuleType:
     return module
 
 
+@contextlib.contextmanager
+def _bootstrapping() -> Iterator[None]:
+    """While the learner's module imports, a spawn/forkserver process start fails at once.
+
+    The learner's module is loaded from a string, so a spawned worker can never import it: a
+    module that starts a spawn pool at import time (no ``if __name__ == "__main__":`` guard)
+    would hang until the time limit. Marking this process as still bootstrapping, the state of
+    a spawned worker re-importing its main module, makes multiprocessing raise its own
+    RuntimeError about the missing guard instead. Fork starts do not look at the flag, and the
+    mark is lifted before any probe runs.
+    """
+    import multiprocessing.process
+
+    proc = multiprocessing.process.current_process()
+    before = getattr(proc, "_inheriting", False)
+    proc._inheriting = True
+    try:
+        yield
+    finally:
+        proc._inheriting = before
+
+
 def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = None) -> None:
     """Run one job (a learner's source and a tests module's source) and stream frames."""
     from torchdojo.grader import codec
@@ -90,7 +116,8 @@ def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = No
     filename = job.get("filename", "solution.py")
     t0 = time.perf_counter()
     try:
-        learner = load_module(LEARNER_MODULE, job["source"], filename)
+        with _bootstrapping():
+            learner = load_module(LEARNER_MODULE, job["source"], filename)
     except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
         send({"kind": "loaded", "ok": False,
               "error": _learner_traceback(exc, filename, show_all=False),

@@ -302,6 +302,17 @@ class Worker:
         return TestResult(p.name, "error", f"{label}: {o.message}", o.output, o.ms)
 
 
+def _headline(error: str) -> str:
+    """The exception's first paragraph on one line, without the traceback lines under it
+    (multiprocessing's guard error, for one, spans several lines)."""
+    head = []
+    for line in error.strip().splitlines():
+        if not line.strip() or line.startswith("  line "):
+            break
+        head.append(line.strip())
+    return " ".join(head)
+
+
 def _reap(child: ChildHandle, grace_s: float = 2.0) -> None:
     """Let a finished child exit on its own (draining its pipes), kill it after a grace period."""
     fds = {child.result_fd, child.output_fd}
@@ -371,7 +382,7 @@ def _verdict(problem: Problem, run: Run, tests: list[TestResult], ms: int) -> Re
         return Result(problem.id, "pass", f"all {len(tests)} tests passed", ms, tests)
     if run.load_error is not None:
         status = run.load_status if run.load_status in ("timeout", "memory", "crash") else "error"
-        first = run.load_error.splitlines()[0]
+        first = _headline(run.load_error)
         return Result(problem.id, status, f"your code could not be loaded: {first}", ms, tests)
     for s in _PRIORITY:
         if s in statuses:
