@@ -37,6 +37,7 @@ def _prepare(torchvision: bool = True, warm: bool = True) -> None:
     if torchvision:
         try:
             import torchvision  # noqa: F401
+            import torchvision.transforms.v2  # noqa: F401 - the data track's transforms
         except Exception:  # noqa: BLE001 - optional for the core tracks
             pass
     import torchdojo.grader.harness  # noqa: F401
@@ -53,6 +54,8 @@ def _prepare(torchvision: bool = True, warm: bool = True) -> None:
     (x @ x.T).sin().sum().backward()
     y = x * 2  # backward with an explicit gradient takes another path (it imports sympy once)
     torch.autograd.grad(y, x, torch.ones_like(y))
+    # The first optimizer step imports torch._dynamo (about 2 s without torchvision loaded).
+    torch.optim.SGD([x], lr=0.1).step()
     codec.encode(codec.sanitize({"t": x.detach().numpy(), "g": x.grad, "n": 1.0}))
 
 
