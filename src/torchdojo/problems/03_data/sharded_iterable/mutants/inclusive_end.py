@@ -1,0 +1,20 @@
+"""Off by one at the block boundary: each block also takes the first item of the next block,
+so boundary items come twice (and the last worker yields `end` itself)."""
+
+import math
+
+from torch.utils.data import IterableDataset, get_worker_info
+
+
+class ShardedRange(IterableDataset):
+    def __init__(self, start, end):
+        super().__init__()
+        self.start, self.end = start, end
+
+    def __iter__(self):
+        info = get_worker_info()
+        if info is None:
+            return iter(range(self.start, self.end))
+        per_worker = math.ceil((self.end - self.start) / info.num_workers)
+        lo = self.start + info.id * per_worker
+        return iter(range(lo, min(lo + per_worker, self.end) + 1))
