@@ -212,6 +212,26 @@ def test_sandbox_layers_are_reported(worker) -> None:
         assert key in layers
 
 
+def test_learner_code_runs_cpu_only(worker, add_problem) -> None:
+    """GPUs are hidden from graded code (and so from the zygote): grading is CPU-only everywhere.
+
+    On a CUDA machine a zygote that saw the GPU broke every forked child's backward; this pins
+    the variable that hides it, which a CPU-only CI machine can still observe.
+    """
+    src = body("""
+        import os
+        assert os.environ.get("CUDA_VISIBLE_DEVICES") == "", os.environ.get("CUDA_VISIBLE_DEVICES")
+        assert not torch.cuda.is_available() and torch.cuda.device_count() == 0
+        y = x.double().requires_grad_()
+        (y * y).sum().backward()                       # autograd works in the forked child
+        assert torch.equal(y.grad, 2 * x.double())
+        return x + 1
+        """)
+    res = worker.grade(add_problem, src)
+    assert res.passed, res.to_json()
+    assert "GPUs hidden" in worker.layers()["environment"]
+
+
 def test_deprecation_warnings_show_in_the_output(worker, add_problem) -> None:
     src = body("import warnings\nwarnings.warn('old API', DeprecationWarning)\nreturn x + 1\n")
     res = worker.grade(add_problem, src)
@@ -249,3 +269,22 @@ def test_code_under_tmp_stays_importable_and_read_only(add_problem,
             runner.close()
     finally:
         shutil.rmtree(d)
+
+
+def test_out_of_memory_errors_count_as_memory() -> None:
+    """Without a memory cgroup the cap is RLIMIT_AS, and torch then raises a RuntimeError.
+
+    The message is the one torch 2.x gives under the rlimit (seen on a machine without
+    cgroups); a torch.OutOfMemoryError from CUDA counts the same, other errors keep their type.
+    """
+    import torch
+
+    from torchdojo.grader.harness import _exc_type
+
+    oom = RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: "
+                       "can't allocate memory: you tried to allocate 8589934592 bytes.")
+    assert _exc_type(oom) == "MemoryError"
+    assert _exc_type(MemoryError()) == "MemoryError"
+    assert _exc_type(torch.OutOfMemoryError("CUDA out of memory")) == "MemoryError"
+    assert _exc_type(RuntimeError("shape mismatch")) == "RuntimeError"
+    assert _exc_type(ValueError("can't allocate memory")) == "ValueError"

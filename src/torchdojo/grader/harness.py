@@ -121,7 +121,7 @@ def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = No
     except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
         send({"kind": "loaded", "ok": False,
               "error": _learner_traceback(exc, filename, show_all=False),
-              "exc_type": type(exc).__name__, "ms": _ms(t0)})
+              "exc_type": _exc_type(exc), "ms": _ms(t0)})
         return
     send({"kind": "loaded", "ok": True, "ms": _ms(t0), "layers": layers or {}})
     for name in job["probes"]:
@@ -137,12 +137,25 @@ def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = No
             except BaseException as exc:  # noqa: BLE001
                 _report_warnings(caught)
                 send({"kind": "result", "name": name, "ok": False, "ms": _ms(t0),
-                      "exc_type": type(exc).__name__,
+                      "exc_type": _exc_type(exc),
                       "error": _learner_traceback(exc, filename, show_all=p.public)})
                 continue
         _report_warnings(caught)
         send({"kind": "result", "name": name, "ok": True, "ms": _ms(t0)}, blob)
     send({"kind": "done"})
+
+
+def _exc_type(exc: BaseException) -> str:
+    """The exception's type name, with torch's out-of-memory errors reported as MemoryError.
+
+    Under an address-space rlimit (no memory cgroup) torch's CPU allocator raises a plain
+    ``RuntimeError`` ("can't allocate memory"), and CUDA raises ``torch.OutOfMemoryError``;
+    both mean the submission hit the memory limit, like a cgroup OOM kill.
+    """
+    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError" or (
+            isinstance(exc, RuntimeError) and "can't allocate memory" in str(exc)):
+        return "MemoryError"
+    return type(exc).__name__
 
 
 def _ms(t0: float) -> int:

@@ -16,6 +16,15 @@ HEADER_CAP = 64 * 1024
 BLOB_CAP = 16 * 1024 * 1024
 _PREFIX = struct.Struct(">II")
 
+# Grading is CPU-only, the same on a laptop with a GPU as in CI: every process that runs
+# learner code gets this in its environment before torch initialises CUDA. It also keeps the
+# zygote's promise never to touch CUDA: on a machine with a GPU, the zygote's first backward
+# would otherwise start autograd's per-device threads and initialise the driver, and every
+# forked child would then fail its own backward ("Unable to handle autograd's threading in
+# combination with fork-based multiprocessing") or its first CUDA call ("initialization
+# error"). GPU work needs its own pool of spawned, not forked, processes (DESIGN.md).
+CPU_ONLY_ENV = {"CUDA_VISIBLE_DEVICES": ""}
+
 
 class ProtocolError(Exception):
     """The peer sent something that is not a well-formed frame."""

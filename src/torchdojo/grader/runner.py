@@ -67,7 +67,8 @@ class PlainChild:
         self.result_fd, res_w = os.pipe()
         self.output_fd, out_w = os.pipe()
         env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
-        env.update(OMP_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(sys.path))
+        env.update(OMP_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(sys.path),
+                   **protocol.CPU_ONLY_ENV)
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "torchdojo.grader.harness", str(job_r), str(res_w)],
             pass_fds=(job_r, res_w), stdin=subprocess.DEVNULL, stdout=out_w,
@@ -185,7 +186,8 @@ class ZygoteRunner:
         self._ready = False
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_NUM_THREADS": "1",
-               "LANG": "C.UTF-8", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+               "LANG": "C.UTF-8", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+               **protocol.CPU_ONLY_ENV}
         flags = ([] if torchvision else ["--no-torchvision"]) + ([] if warm else ["--no-warm"])
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "torchdojo.grader.zygote", str(theirs.fileno()), *flags],

@@ -17,7 +17,7 @@ import socket
 import struct
 import sys
 
-from torchdojo.grader import cgroups, landlock, linux, seccomp
+from torchdojo.grader import cgroups, landlock, linux, protocol, seccomp
 
 SCRATCH = "/tmp/work"
 SCRATCH_MB = 64
@@ -197,8 +197,9 @@ def lock_down(pid_ns: bool) -> None:
     _try("seccomp", lambda: seccomp.install() or "on (deny-list)")
     os.environ.clear()
     os.environ.update(PATH="/usr/local/bin:/usr/bin:/bin", HOME=SCRATCH, TMPDIR=SCRATCH,
-                      LANG="C.UTF-8", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    LAYERS["environment"] = "on (cleared)"
+                      LANG="C.UTF-8", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                      **protocol.CPU_ONLY_ENV)
+    LAYERS["environment"] = "on (cleared; CPU only, GPUs hidden)"
 
 
 def apply_limits(time_s: float, memory_mb: int, have_memory_cgroup: bool,

@@ -25,11 +25,14 @@ import socket
 import sys
 import traceback
 
+from torchdojo.grader import protocol
+
 DEFAULT_MEMORY_MB = 1024
 
 
 def _prepare(torchvision: bool = True, warm: bool = True) -> None:
     os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ.update(protocol.CPU_ONLY_ENV)  # before torch: the zygote never touches CUDA
     import numpy  # noqa: F401
     import torch
 
