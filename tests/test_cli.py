@@ -44,6 +44,8 @@ def test_list_show_start(ws: Path) -> None:
     hans, hant = run(ws, "show", PID, "--lang", "zh-Hans"), run(ws, "show", PID, "--lang",
                                                                  "zh-Hant")
     assert "内存" in hans.stdout and "記憶體" in hant.stdout
+    assert run(ws, "show", PID, "--lang", "zh-TW").stdout == hant.stdout   # aliases are accepted
+    assert run(ws, "show", PID, "--lang", "fr").returncode == 2
     assert run(ws, "show", "no_such_problem").returncode == 2
     started = run(ws, "start", PID)
     path = ws / "01_tensors" / f"{PID}.py"
@@ -199,3 +201,13 @@ def test_cold_one_shot_check(tmp_path: Path) -> None:
     from torchdojo.workspace import Workspace
 
     assert not Workspace.open(ws).socket_path.exists()
+
+
+def test_language_aliases() -> None:
+    from torchdojo.bank import LANGS, canonical_lang
+
+    assert [canonical_lang(x) for x in LANGS] == list(LANGS)
+    assert canonical_lang("zh") == canonical_lang("zh_CN") == "zh-Hans"
+    assert canonical_lang(" ZH-hans ") == "zh-Hans"
+    assert canonical_lang("zh-TW") == canonical_lang("zh-hk") == "zh-Hant"
+    assert canonical_lang("fr") is None and canonical_lang("") is None

@@ -19,12 +19,22 @@ SEED_IDS_FILE = Path(__file__).parent / "data" / "seed_ids.txt"
 DIFFICULTIES = ("easy", "medium", "hard")
 GPU_MODES = ("none", "optional")
 LANGS = ("en", "zh-Hans", "zh-Hant")
+# what people type for the three languages (compared lower-cased)
+LANG_ALIASES = {"en": "en", "english": "en", "zh": "zh-Hans", "zh-hans": "zh-Hans",
+                "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "cn": "zh-Hans", "zh-hant": "zh-Hant",
+                "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant", "tw": "zh-Hant"}
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TRACK_RE = re.compile(r"^\d\d_[a-z][a-z0-9_]*$")
 DEFAULT_TIME_S = 5.0
 DEFAULT_MEMORY_MB = 1024
 REQUIRED_FILES = ("problem.toml", "statement.en.md", "statement.zh.md", "starter.py",
                   "solution.py", "tests.py", "explanation.en.md", "explanation.zh.md")
+
+
+def canonical_lang(lang: str) -> str | None:
+    """``en``, ``zh-Hans`` or ``zh-Hant`` for a language name or common alias (``zh``, ``zh-TW``,
+    ``zh_CN``), else None."""
+    return LANG_ALIASES.get(lang.strip().lower().replace("_", "-"))
 
 
 class BankError(Exception):
@@ -64,7 +74,9 @@ class Problem:
         return (self.path / name).read_text(encoding="utf-8")
 
     def title_in(self, lang: str) -> str:
-        return self.title["zh"] if lang.startswith("zh") else self.title["en"]
+        if lang == "en":
+            return self.title["en"]
+        return to_traditional(self.title["zh"]) if lang == "zh-Hant" else self.title["zh"]
 
     def statement(self, lang: str = "en") -> str:
         """The statement in ``lang``; Traditional Chinese is converted from Simplified."""

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from torchdojo import ui
-from torchdojo.bank import LANGS, Bank, BankError, Problem
+from torchdojo.bank import LANGS, Bank, BankError, Problem, canonical_lang
+from torchdojo.cards import Card, Deck
 from torchdojo.store import Store
 from torchdojo.workspace import Workspace
 
@@ -45,6 +46,23 @@ def _bank() -> Bank:
     return _state["bank"]  # type: ignore[return-value]
 
 
+def _deck() -> Deck:
+    if "deck" not in _state:
+        try:
+            _state["deck"] = Deck()
+        except BankError as exc:
+            ui.error(f"the concept cards are broken: {exc}")
+            raise typer.Exit(2) from None
+    return _state["deck"]  # type: ignore[return-value]
+
+
+def _card_phase(c: Card) -> str:
+    from torchdojo.review import phase
+
+    st = _store().card_states().get(c.id)
+    return phase(st["fsrs"] if st else None)
+
+
 def _store() -> Store:
     if "store" not in _state:
         _state["store"] = Store(_ws().db_path)
@@ -60,10 +78,11 @@ def _problem(pid: str) -> Problem:
 
 
 def _lang(lang: str) -> str:
-    if lang not in LANGS:
-        ui.error(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    canonical = canonical_lang(lang)
+    if canonical is None:
+        ui.error(f"unknown language {lang!r}; use one of {', '.join(LANGS)} (or zh, zh-TW…)")
         raise typer.Exit(2)
-    return lang
+    return canonical
 
 
 def _grader(cold: bool = False, one_shot: bool = False):  # type: ignore[no-untyped-def]
@@ -97,10 +116,17 @@ def list_(track: Annotated[str | None, typer.Option(help="only this track (e.g. 
 
 
 @app.command()
-def show(pid: Annotated[str, typer.Argument(metavar="ID")], lang: LangOpt = "en") -> None:
-    """Show a problem's statement (English, zh-Hans or zh-Hant)."""
+def show(pid: Annotated[str, typer.Argument(metavar="ID")], lang: LangOpt = "en",
+         answer: Annotated[bool, typer.Option(help="a card: show the model answer too")]
+         = False) -> None:
+    """Show a problem's statement or a concept card (English, zh-Hans or zh-Hant)."""
+    if pid not in _bank().problems and pid in _deck():
+        c = _deck().get(pid)
+        ui.card(c, _lang(lang), _card_phase(c), show_answer=answer)
+        return
     p = _problem(pid)
-    ui.statement(p, p.statement(_lang(lang)), lang, _store().status(p.id))
+    lang = _lang(lang)
+    ui.statement(p, p.statement(lang), lang, _store().status(p.id))
     path = _ws().path_for(p)
     where = f"your file: {path}" if path.exists() else f"start it with: torchdojo start {p.id}"
     ui.info(f"[dim]{where}[/]")
@@ -202,6 +228,17 @@ def next_() -> None:
     ui.info(f"[dim]torchdojo show {p.id}   ·   torchdojo start {p.id}[/]")
 
 
+def card_progress_data() -> dict:
+    from torchdojo.quiz import card_counts
+    from torchdojo.review import now
+
+    states, when = _store().card_states(), now()
+    rows = [{"track": t, **card_counts(_deck().in_track(t), states, when)}
+            for t in _deck().tracks]
+    return {"tracks": rows, "overall": {"track": "overall",
+                                        **card_counts(list(_deck()), states, when)}}
+
+
 def progress_data() -> dict:
     statuses = _store().statuses()
     rows = []
@@ -213,17 +250,45 @@ def progress_data() -> dict:
     total = {"track": "overall", "problems": sum(r["problems"] for r in rows),
              "solved": sum(r["solved"] for r in rows),
              "attempted": sum(r["attempted"] for r in rows)}
-    return {"tracks": rows, "overall": total}
+    return {"tracks": rows, "overall": total, "cards": card_progress_data()}
 
 
 @app.command()
 def progress(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Solved and attempted problems per track and overall."""
+    """Solved and attempted problems per track and overall; concept cards due and learned."""
     data = progress_data()
     if as_json:
         print(json.dumps(data, indent=1))
         return
     ui.progress(data["tracks"], data["overall"])
+    if data["cards"]["tracks"]:
+        ui.card_progress(data["cards"]["tracks"], data["cards"]["overall"])
+
+
+@app.command()
+def quiz(track: Annotated[str | None, typer.Option(help="only this track's cards")] = None,
+         lang: LangOpt = "en",
+         new: Annotated[int, typer.Option(help="new cards per session at most")] = 10,
+         list_: Annotated[bool, typer.Option("--list", help="list the cards instead")] = False,
+         as_json: Annotated[bool, typer.Option("--json", help="with --list: as JSON")] = False,
+         ) -> None:
+    """Concept cards, spaced repetition (FSRS): answers the due cards, schedules the next."""
+    from torchdojo.quiz import QuizSession, card_rows
+
+    deck = _deck()
+    cards = deck.in_track(track) if track else list(deck)
+    if track and not cards:
+        ui.error(f"no cards in track {track!r}; tracks: {', '.join(deck.tracks)}")
+        raise typer.Exit(2)
+    if list_:
+        rows = [r for r in card_rows(deck, _store().card_states())
+                if r["id"] in {c.id for c in cards}]
+        if as_json:
+            print(json.dumps(rows, ensure_ascii=False, indent=1))
+        else:
+            ui.card_table(rows, _lang(lang))
+        return
+    QuizSession(cards, _store(), _lang(lang), new_limit=new).run()
 
 
 @app.command()
@@ -231,26 +296,39 @@ def validate(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...")]
              as_json: Annotated[bool, typer.Option("--json")] = False,
              cold: Annotated[bool, typer.Option(help="grade in this process, no daemon")] = False,
              ) -> None:
-    """Prove the bank: metadata, languages, starters fail, references pass, mutants fail."""
-    from torchdojo.validate import validate_problem
+    """Prove the bank: problems (references pass, starters and mutants fail) and cards."""
+    from torchdojo.validate import validate_cards, validate_problem
 
-    problems = [_problem(i) for i in ids] if ids else list(_bank())
-    grader = _grader(cold)
+    ids = ids or []
+    cards = [_deck().get(i) for i in ids if i in _deck() and i not in _bank().problems]
+    problems = [_problem(i) for i in ids if i not in {c.id for c in cards}]
+    if not ids:
+        problems, cards = list(_bank()), list(_deck())
     reports = []
-    try:
-        for p in problems:
-            rep = validate_problem(p, lambda pid, src, fn: grader.grade(pid, src, "all", fn))
-            reports.append(rep)
-            if not as_json:
-                ui.validate_line(p.id, rep.ok, rep.issues, rep.duration_ms)
-    finally:
-        grader.close()
+    if problems:
+        grader = _grader(cold)
+        try:
+            for p in problems:
+                rep = validate_problem(p, lambda pid, src, fn: grader.grade(pid, src, "all", fn))
+                reports.append(rep)
+                if not as_json:
+                    ui.validate_line(p.id, rep.ok, rep.issues, rep.duration_ms)
+        finally:
+            grader.close()
+    if cards:
+        with ui.status_spinner(f"running the demos of {len(cards)} cards…"):
+            card_reports = validate_cards(cards, set(_bank().problems))
+        reports += card_reports
+        if not as_json:
+            for rep in card_reports:
+                ui.validate_line(rep.problem, rep.ok, rep.issues, rep.duration_ms)
     bad = [r for r in reports if not r.ok]
     if as_json:
         print(json.dumps([{"problem": r.problem, "ok": r.ok, "issues": r.issues,
                            "duration_ms": r.duration_ms} for r in reports], indent=1))
     else:
-        ui.info(f"{len(reports) - len(bad)} of {len(reports)} problems valid")
+        ui.info(f"{len(reports) - len(bad)} of {len(reports)} valid "
+                f"({len(problems)} problems, {len(cards)} cards)")
     raise typer.Exit(1 if bad else 0)
 
 

@@ -1,4 +1,4 @@
-"""Progress in SQLite (WAL): attempts, solves, hints revealed, solutions viewed.
+"""Progress in SQLite (WAL): attempts, solves, hints revealed, solutions viewed, card reviews.
 
 Each write is one short transaction with synchronous=FULL, so a ``kill -9`` of the interface
 loses nothing already recorded and corrupts nothing.
@@ -31,6 +31,18 @@ CREATE TABLE IF NOT EXISTS hints (problem TEXT PRIMARY KEY, revealed INTEGER NOT
 CREATE TABLE IF NOT EXISTS solutions_viewed (
     problem TEXT PRIMARY KEY, ts REAL NOT NULL, after_pass INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS card_state (
+    card TEXT PRIMARY KEY, fsrs TEXT NOT NULL, due REAL NOT NULL, reviews INTEGER NOT NULL,
+    lapses INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS card_reviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    card TEXT NOT NULL,
+    ts REAL NOT NULL,
+    correct INTEGER NOT NULL,
+    rating TEXT NOT NULL,
+    reply TEXT NOT NULL,
+    due REAL NOT NULL
+);
 """
 
 
@@ -115,3 +127,30 @@ class Store:
     def set_setting(self, key: str, value: str) -> None:
         self._write("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
                     "DO UPDATE SET value=excluded.value", (key, value))
+
+    # -- concept cards -------------------------------------------------------------------
+    def record_review(self, card: str, ts: float, correct: bool, rating: str, reply: str,
+                      fsrs_state: str, due: float) -> None:
+        """One quiz answer and the card's new schedule, in one transaction."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT INTO card_reviews (card, ts, correct, rating, reply, due) "
+                "VALUES (?,?,?,?,?,?)", (card, ts, int(correct), rating, reply[:500], due))
+            self.db.execute(
+                "INSERT INTO card_state (card, fsrs, due, reviews, lapses) VALUES (?,?,?,1,?) "
+                "ON CONFLICT(card) DO UPDATE SET fsrs=excluded.fsrs, due=excluded.due, "
+                "reviews=reviews+1, lapses=lapses+excluded.lapses",
+                (card, fsrs_state, due, int(not correct)))
+
+    def card_states(self) -> dict[str, dict]:
+        """card -> {fsrs, due, reviews, lapses} for every card reviewed at least once."""
+        rows = self.db.execute("SELECT card, fsrs, due, reviews, lapses FROM card_state")
+        return {c: {"fsrs": f, "due": d, "reviews": r, "lapses": lp} for c, f, d, r, lp in rows}
+
+    def card_reviews(self, card: str | None = None) -> list[dict]:
+        q = "SELECT card, ts, correct, rating, reply, due FROM card_reviews"
+        rows = self.db.execute(q + (" WHERE card=? ORDER BY id" if card else " ORDER BY id"),
+                               (card,) if card else ()).fetchall()
+        keys = ("card", "ts", "correct", "rating", "reply", "due")
+        return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -11,8 +11,10 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
+from rich.text import Text
 
 from torchdojo.bank import Problem
+from torchdojo.cards import Card
 from torchdojo.results import Result
 
 console = Console(highlight=False)
@@ -132,3 +134,91 @@ def confirm(question: str) -> bool:
 
 def status_spinner(text: str):  # type: ignore[no-untyped-def]
     return console.status(text)
+
+
+# -- concept cards -------------------------------------------------------------------------
+def card(c: Card, lang: str, phase: str, show_answer: bool = False) -> None:
+    """A card like a problem statement: the question and its auto-check (answer on request)."""
+    console.print(Panel(f"[bold]{c.title_in(lang)}[/]  [dim]{c.id} · {c.track} · concept · [/]"
+                        f"[{DIFF_STYLE[c.difficulty]}]{c.difficulty}[/] · [dim]{phase}[/]",
+                        expand=False))
+    console.print(Markdown(c.question(lang)))
+    _check(c, lang)
+    if show_answer:
+        _answer(c, lang)
+    console.print(f"[dim]covers: {', '.join(c.sources)}"
+                  + (f" · practise: {', '.join(c.related)}" if c.related else "") + "[/]")
+
+
+def _check(c: Card, lang: str) -> None:
+    console.print(Markdown(c.prompt(lang)))
+    grid = Table.grid(padding=(0, 1))  # label column apart: a long CJK option wraps beside it
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for letter, opt in zip("abcde", c.options(lang), strict=False):
+        grid.add_row(f"  {letter})", Text(opt, overflow="fold"))
+    console.print(grid)
+
+
+def _answer(c: Card, lang: str) -> None:
+    console.print(Panel(Markdown(c.answer(lang)), title="model answer", expand=False))
+    console.print("[bold]key points[/]")
+    console.print(Markdown("\n".join(f"- {k}" for k in c.key_points(lang))))
+    console.print(Markdown(c.explain(lang)))
+    if c.demo:
+        code(c.demo.strip(), "demo (run it: it proves the point)")
+
+
+def card_question(c: Card, lang: str, i: int, n: int) -> None:
+    console.rule(f"[dim]card {i}/{n}[/]")
+    console.print(f"[bold]{c.title_in(lang)}[/] [dim]({c.id})[/]")
+    console.print(Markdown(c.question(lang)))
+    _check(c, lang)
+
+
+def card_feedback(c: Card, lang: str, correct: bool, due: Any, when: Any) -> None:
+    if correct:
+        console.print("[bold green]✓ right[/]")
+    else:
+        console.print(f"[bold red]✗ not quite[/] — the answer: {_escape(c.correct_text)}")
+    _answer(c, lang)
+    console.print(f"[dim]next review in {_interval(due - when)}[/]")
+
+
+def _interval(delta: Any) -> str:
+    s = int(delta.total_seconds())
+    if s < 3600:
+        return f"{max(1, s // 60)} min"
+    if s < 86400:
+        return f"{s // 3600} h"
+    return f"{s // 86400} days"
+
+
+def quiz_summary(done: dict[str, int]) -> None:
+    console.print(f"[bold]{done['asked']} answered[/]: [green]{done['right']} right[/], "
+                  f"[red]{done['wrong']} wrong[/]. Your reviews are saved.")
+
+
+def card_progress(rows: list[dict[str, Any]], total: dict[str, Any]) -> None:
+    table = Table(header_style="bold", title="concept cards")
+    for col in ("track", "learned", "due now", "new", "cards"):
+        table.add_column(col, justify="left" if col == "track" else "right")
+    for r in rows + [total]:
+        table.add_row(r["track"], str(r["learned"]), str(r["due"]), str(r["new"]),
+                      str(r["cards"]))
+    console.print(table)
+
+
+def card_table(rows: list[dict[str, Any]], lang: str) -> None:
+    table = Table(header_style="bold")
+    for col in ("track", "id", "title", "check", "review", "due"):
+        table.add_column(col)
+    for r in rows:
+        title = r["title"]["en"] if lang == "en" else r["title"]["zh"]
+        if lang == "zh-Hant":
+            from torchdojo.bank import to_traditional
+
+            title = to_traditional(title)
+        table.add_row(r["track"], r["id"], title, r["kind"], r["review"]["phase"],
+                      r["review"]["due"] or "now")
+    console.print(table)

@@ -1,8 +1,10 @@
-"""``torchdojo validate``: the bank proves itself, problem by problem.
+"""``torchdojo validate``: the bank proves itself, problem by problem and card by card.
 
 Metadata, both languages, a ``# TODO:`` in every starter, entry names defined, sources that exist
 in the curriculum, at least two mutants, then through the real sandbox: the reference passes
-within its limits, the starter fails, and every mutant (plausible wrong answer) fails.
+within its limits, the starter fails, and every mutant (plausible wrong answer) fails. Concept
+cards: both languages, a valid auto-check (enforced on load), links that exist, and demos that
+run.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from torchdojo.bank import Problem, seed_ids
+from torchdojo.cards import Card
+from torchdojo.demos import run_demos
 from torchdojo.results import Result
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -101,3 +105,42 @@ def validate_problem(p: Problem, grade: Callable[[str, str, str], Result]) -> Re
             rep.issues.append(f"mutant {m.name} passes (the tests miss that mistake)")
     rep.duration_ms = int((time.perf_counter() - t0) * 1000)
     return rep
+
+
+def card_checks(card: Card, problem_ids: set[str]) -> list[str]:
+    """Checks of a concept card beyond what loading it enforced: Chinese really Chinese,
+    links to problems that exist, no id shared with a problem."""
+    issues = []
+    zh = [card.title["zh"], card.question("zh-Hans"), card.answer("zh-Hans"),
+          card.prompt("zh-Hans"), card.explain("zh-Hans"), *card.key_points("zh-Hans")]
+    if not all(CJK.search(t) for t in zh):
+        issues.append("a zh text (title, question, answer, key point, prompt or explain) "
+                      "has no Chinese")
+    if len(card.answer("en").split()) < 30:
+        issues.append("the model answer is shorter than 30 words")
+    missing = [r for r in card.related if r not in problem_ids]
+    if missing:
+        issues.append(f"related problems that do not exist: {missing}")
+    if card.id in problem_ids:
+        issues.append("the card id is also a problem id")
+    return issues
+
+
+def validate_cards(cards: list[Card], problem_ids: set[str]) -> list[Report]:
+    """Every card's checks, and its demo run (all demos in one process)."""
+    t0 = time.perf_counter()
+    runs = run_demos({c.id: c.demo for c in cards if c.demo})
+    reports = []
+    for c in cards:
+        rep = Report(c.id, card_checks(c, problem_ids))
+        run = runs.get(c.id)
+        if run is not None:
+            rep.duration_ms = run.ms
+            if not run.ok:
+                rep.issues.append(f"the demo fails: {run.output.strip()[-400:]}")
+            elif not run.output.strip():
+                rep.issues.append("the demo prints nothing")
+        reports.append(rep)
+    if not runs and reports:
+        reports[0].duration_ms = int((time.perf_counter() - t0) * 1000)
+    return reports
