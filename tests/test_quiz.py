@@ -160,6 +160,13 @@ def test_quitting_keeps_what_was_answered(deck: Deck, tmp_path: Path,
 
 
 # -- the real deck through the CLI -----------------------------------------------------------
+def test_real_deck_covers_the_concept_items() -> None:
+    real = Deck()
+    covered = {s for c in real for s in c.sources}
+    assert CONCEPT_SEEDS - covered == set()
+    assert not {c.id for c in real} & {p.id for p in Bank()}
+
+
 def _cli(ws: Path, when: datetime, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "TORCHDOJO_WORKSPACE": str(ws), NOW_ENV: when.isoformat(),
            "COLUMNS": "120"}
