@@ -15,7 +15,8 @@ import pytest
 
 from torchdojo.bank import Bank, BankError
 from torchdojo.cards import Deck, card_issues, load_card
-from torchdojo.quiz import QuizSession, due_cards
+from torchdojo.progress import due_cards
+from torchdojo.quiz import QuizSession
 from torchdojo.review import NOW_ENV, schedule
 from torchdojo.store import Store
 from torchdojo.validate import validate_cards

@@ -228,35 +228,13 @@ def next_() -> None:
     ui.info(f"[dim]torchdojo show {p.id}   ·   torchdojo start {p.id}[/]")
 
 
-def card_progress_data() -> dict:
-    from torchdojo.quiz import card_counts
-    from torchdojo.review import now
-
-    states, when = _store().card_states(), now()
-    rows = [{"track": t, **card_counts(_deck().in_track(t), states, when)}
-            for t in _deck().tracks]
-    return {"tracks": rows, "overall": {"track": "overall",
-                                        **card_counts(list(_deck()), states, when)}}
-
-
-def progress_data() -> dict:
-    statuses = _store().statuses()
-    rows = []
-    for track in _bank().tracks:
-        ps = _bank().in_track(track)
-        rows.append({"track": track, "problems": len(ps),
-                     "solved": sum(statuses.get(p.id) == "solved" for p in ps),
-                     "attempted": sum(statuses.get(p.id) == "attempted" for p in ps)})
-    total = {"track": "overall", "problems": sum(r["problems"] for r in rows),
-             "solved": sum(r["solved"] for r in rows),
-             "attempted": sum(r["attempted"] for r in rows)}
-    return {"tracks": rows, "overall": total, "cards": card_progress_data()}
-
-
 @app.command()
 def progress(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Solved and attempted problems per track and overall; concept cards due and learned."""
-    data = progress_data()
+    from torchdojo.progress import progress as progress_of
+    from torchdojo.review import now
+
+    data = progress_of(_bank(), _deck(), _store(), now())
     if as_json:
         print(json.dumps(data, indent=1))
         return
@@ -273,7 +251,8 @@ def quiz(track: Annotated[str | None, typer.Option(help="only this track's cards
          as_json: Annotated[bool, typer.Option("--json", help="with --list: as JSON")] = False,
          ) -> None:
     """Concept cards, spaced repetition (FSRS): answers the due cards, schedules the next."""
-    from torchdojo.quiz import QuizSession, card_rows
+    from torchdojo.progress import card_rows
+    from torchdojo.quiz import QuizSession
 
     deck = _deck()
     cards = deck.in_track(track) if track else list(deck)

@@ -10,55 +10,16 @@ progress database before the next card, so quitting or a crash loses nothing ans
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from torchdojo import ui
-from torchdojo.cards import Card, Deck
-from torchdojo.review import now, phase, schedule
+from torchdojo.cards import Card
+from torchdojo.progress import due_cards, iso
+from torchdojo.review import now, schedule
 from torchdojo.store import Store
 
 QUIT = {"q", "quit", "exit", ":q"}
 RATE_KEYS = {"": "good", "g": "good", "good": "good", "h": "hard", "hard": "hard",
              "e": "easy", "easy": "easy"}
-
-
-def due_cards(cards: list[Card], states: dict[str, dict], when: datetime,
-              new_limit: int = 10) -> list[Card]:
-    """The cards to ask now: due reviews (oldest first), then up to ``new_limit`` new ones."""
-    t = when.timestamp()
-    due = sorted((c for c in cards if c.id in states and states[c.id]["due"] <= t),
-                 key=lambda c: states[c.id]["due"])
-    new = [c for c in cards if c.id not in states][:max(0, new_limit)]
-    return due + new
-
-
-def card_rows(deck: Deck, states: dict[str, dict]) -> list[dict]:
-    """Every card with its review state, for ``quiz --list --json``."""
-    rows = []
-    for c in deck:
-        st = states.get(c.id)
-        rows.append({"id": c.id, "track": c.track, "title": c.title, "difficulty": c.difficulty,
-                     "kind": c.kind, "sources": list(c.sources), "related": list(c.related),
-                     "has_demo": bool(c.demo),
-                     "review": {"phase": phase(st["fsrs"] if st else None),
-                                "due": _iso(st["due"]) if st else None,
-                                "reviews": st["reviews"] if st else 0,
-                                "lapses": st["lapses"] if st else 0}})
-    return rows
-
-
-def card_counts(cards: list[Card], states: dict[str, dict], when: datetime) -> dict[str, int]:
-    """Cards, due now (reviews and never-seen ones), learned (FSRS review phase)."""
-    t = when.timestamp()
-    seen = [c for c in cards if c.id in states]
-    return {"cards": len(cards),
-            "due": sum(states[c.id]["due"] <= t for c in seen) + len(cards) - len(seen),
-            "new": len(cards) - len(seen),
-            "learned": sum(phase(states[c.id]["fsrs"]) == "review" for c in seen)}
-
-
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
 class QuizSession:
@@ -84,7 +45,7 @@ class QuizSession:
         done = {"asked": 0, "right": 0, "wrong": 0}
         if not queue:
             nxt = min((states[c.id]["due"] for c in self.cards if c.id in states), default=None)
-            ui.info("nothing is due." + (f" next review: {_iso(nxt)}" if nxt else ""))
+            ui.info("nothing is due." + (f" next review: {iso(nxt)}" if nxt else ""))
             return done
         for i, card in enumerate(queue, 1):
             ui.card_question(card, self.lang, i, len(queue))
