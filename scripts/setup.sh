@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up torchdojo from a clean clone: a virtual environment in .venv with the pinned torch and
 # torchvision, the package (editable) with its `torchdojo` command, and the dev tools. Then it
-# shows the problem list. Safe to run again: it only installs what is missing.
+# opens the web app (from a terminal) or lists the problems. Safe to run again: it only installs
+# what is missing. `--no-start` stops after the install; `--list` lists instead of serving.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
@@ -18,10 +19,15 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 if [ "${1:-}" = "--no-start" ]; then exit 0; fi
+if [ -t 0 ] && [ -t 1 ] && [ "${1:-}" != "--list" ]; then
+  echo "==> ready. Starting the web app (Ctrl-C stops it; the CLI is .venv/bin/torchdojo)"
+  exec .venv/bin/torchdojo serve
+fi
 echo "==> ready. The bank:"
 .venv/bin/torchdojo list
 cat <<'MSG'
 
+In the browser:     .venv/bin/torchdojo serve          (http://127.0.0.1:8000)
 Start practising:   .venv/bin/torchdojo start tensor_numpy_bridge    (then edit the file it prints)
 Grade your file:    .venv/bin/torchdojo check tensor_numpy_bridge
 Or let it follow you as you edit:   .venv/bin/torchdojo watch

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --no-start
+bash scripts/browser.sh   # Debian's chromium for the browser tests (never a browser download)
 echo "==> ruff"
 .venv/bin/ruff check src tests
 echo "==> pytest"

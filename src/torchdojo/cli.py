@@ -312,6 +312,42 @@ def validate(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...")]
 
 
 @app.command()
+def serve(host: Annotated[str, typer.Option(help="address to bind (local only by default)")]
+          = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="port")] = 8000,
+          open_browser: Annotated[bool, typer.Option("--open/--no-open",
+                                                     help="open it in the browser")] = True,
+          ) -> None:
+    """The local web app: problems, editor, instant grading, hints, progress, the quiz."""
+    import socket
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from torchdojo.web.app import create_app
+
+    wildcard = host in ("0.0.0.0", "::", "")
+    names = (socket.gethostname(), socket.getfqdn()) if wildcard else (host,)
+    web = create_app(_ws(), extra_hosts=names)
+    url = f"http://{'127.0.0.1' if wildcard else host}:{port}/"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        ui.info(f"[yellow]bound to {host}: other machines that can reach it can submit code to "
+                "this machine's grader sandbox.[/]")
+    ui.info(f"torchdojo is at [bold]{url}[/]   (Ctrl-C stops it; API schema: {url}openapi.json)")
+
+    def warm() -> None:  # start the grading daemon now, so the first check is fast
+        try:
+            _grader().layers()
+        except Exception:  # noqa: BLE001 - the first check starts it anyway
+            pass
+    threading.Thread(target=warm, daemon=True).start()
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, [url]).start()
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command()
 def doctor(cold: Annotated[bool, typer.Option(help="check in this process, no daemon")] = False,
            ) -> None:
     """Which sandbox layers this machine gives the grader."""

@@ -1,0 +1,317 @@
+"""``torchdojo serve``: the local web app, a JSON API over the bank, workspace, grader and store.
+
+The page (``static/``) is one HTML file, one script and the bundled CodeMirror and KaTeX; it
+uses only the API below, whose OpenAPI schema is at ``/openapi.json`` (no /docs page: it
+would load Swagger UI from a CDN).
+The editor's text is the learner's workspace file, the one ``torchdojo check`` grades, so the
+CLI and the browser stay in step; attempts, hints, solutions and card reviews go to the same
+progress database.
+
+Safety: the server binds to 127.0.0.1 by default. Every request must name a local host (a page
+on another site cannot reach it through DNS rebinding), and every request that changes state
+must carry the per-start token that only the app's own page knows, in ``X-Torchdojo-Token``
+(another site cannot read it, and cannot send a custom header without a CORS preflight that this
+server never grants); a request whose ``Origin`` is not the app's own is refused as well.
+Grading goes through the warm worker daemon, one check at a time: a second check waits for the
+first (it is queued, not dropped), and a hostile submission only ever kills its sandboxed child.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from torchdojo.bank import LANGS, Bank, Problem, canonical_lang
+from torchdojo.cards import Card, Deck
+from torchdojo.progress import card_rows, due_cards, progress
+from torchdojo.results import Result
+from torchdojo.review import now, phase, schedule
+from torchdojo.store import Store
+from torchdojo.web.render import to_html
+from torchdojo.workspace import Workspace
+
+STATIC = Path(__file__).parent / "static"
+TOKEN_HEADER = "X-Torchdojo-Token"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+MAX_CODE = 200_000  # characters; a workspace file is a few KiB
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+# -- request bodies ---------------------------------------------------------------------------
+class CodeIn(BaseModel):
+    code: str = Field(max_length=MAX_CODE)
+
+
+class CheckIn(CodeIn):
+    scope: Literal["public", "all"] = "all"
+
+
+class SolutionIn(BaseModel):
+    confirm: bool = False
+
+
+class LangIn(BaseModel):
+    lang: str
+
+
+class AnswerIn(BaseModel):
+    answer: str = Field(max_length=2000)
+    rating: Literal["hard", "good", "easy"] = "good"
+
+
+# -- the app ------------------------------------------------------------------------------------
+def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
+               extra_hosts: tuple[str, ...] = ()) -> FastAPI:
+    """The app over workspace ``ws``.
+
+    ``grade(problem_id, source, scope, filename) -> Result`` defaults to the worker daemon;
+    ``token`` to a fresh random one; ``extra_hosts`` are Host names accepted besides the local
+    ones (the host the server was bound to, or the test client's).
+    """
+    bank, deck = Bank(), Deck()
+    token = token or secrets.token_urlsafe(24)
+    hosts = LOCAL_HOSTS | set(extra_hosts)
+    grade_lock = threading.Lock()  # a thread lock: held across the worker thread that grades
+    state: dict[str, Any] = {"waiting": 0}
+    if grade is None:
+        from torchdojo.grader.client import Grader
+
+        def grade(pid: str, source: str, scope: str, filename: str) -> Result:
+            return Grader(ws).grade(pid, source, scope, filename)
+
+    app = FastAPI(title="torchdojo", version="1", docs_url=None, redoc_url=None,  # CDN pages
+                  description="The local torchdojo app's API: problems, grading, hints, "
+                              "solutions, progress and the concept-card quiz.")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
+        host = _hostname(request.headers.get("host", ""))
+        if host not in hosts:
+            return JSONResponse({"detail": f"host {host!r} is not served here"}, 421)
+        origin = request.headers.get("origin")
+        if origin and origin != f"{request.url.scheme}://{request.headers.get('host')}":
+            return JSONResponse({"detail": "cross-origin requests are refused"}, 403)
+        if request.method not in SAFE_METHODS and request.url.path.startswith("/api/") and \
+                not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), token):
+            return JSONResponse({"detail": f"missing or wrong {TOKEN_HEADER}"}, 403)
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @contextmanager
+    def store() -> Iterator[Store]:
+        st = Store(ws.db_path)  # one connection per request: sqlite objects stay in a thread
+        try:
+            yield st
+        finally:
+            st.close()
+
+    def problem(pid: str) -> Problem:
+        try:
+            return bank.get(pid)
+        except KeyError as exc:
+            raise HTTPException(404, str(exc.args[0])) from None
+
+    def card(cid: str) -> Card:
+        try:
+            return deck.get(cid)
+        except KeyError as exc:
+            raise HTTPException(404, str(exc.args[0])) from None
+
+    def lang_of(lang: str | None, st: Store) -> str:
+        chosen = canonical_lang(lang) if lang else st.get_setting("lang", "en")
+        if chosen is None:
+            raise HTTPException(422, f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        return chosen
+
+    def code_of(p: Problem) -> str:
+        path = ws.path_for(p)
+        return path.read_text(encoding="utf-8") if path.exists() else p.read("starter.py")
+
+    # -- pages ------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> HTMLResponse:
+        html = (STATIC / "index.html").read_text(encoding="utf-8")
+        return HTMLResponse(html.replace("{{TOKEN}}", token),
+                            headers={"Cache-Control": "no-store"})
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # -- problems ---------------------------------------------------------------------------
+    @app.get("/api/problems", summary="Every problem with its track, difficulty, tags, status")
+    def list_problems(lang: str | None = None) -> list[dict]:
+        with store() as st:
+            lang, statuses = lang_of(lang, st), st.statuses()
+        return [{"id": p.id, "track": p.track, "title": p.title_in(lang),
+                 "difficulty": p.difficulty, "tags": list(p.tags),
+                 "status": statuses.get(p.id, "new")} for p in bank]
+
+    @app.get("/api/problems/{pid}", summary="A problem: statement (HTML), code, hints shown")
+    def get_problem(pid: str, lang: str | None = None) -> dict:
+        p = problem(pid)
+        with store() as st:
+            lang = lang_of(lang, st)
+            shown = st.hints_revealed(p.id)
+            status, viewed = st.status(p.id), st.solution_viewed(p.id)
+        return {"id": p.id, "track": p.track, "title": p.title_in(lang), "lang": lang,
+                "difficulty": p.difficulty, "tags": list(p.tags), "status": status,
+                "statement_html": to_html(p.statement(lang)), "code": code_of(p),
+                "file": str(ws.path_for(p)), "hints_total": len(p.hints),
+                "hints": [to_html(p.hint(i, lang)) for i in range(shown)],
+                "solution_viewed": viewed}
+
+    @app.put("/api/problems/{pid}/code", summary="Save the editor's text to the workspace file")
+    def save_code(pid: str, body: CodeIn) -> dict:
+        p = problem(pid)
+        path = ws.path_for(p)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body.code, encoding="utf-8")
+        return {"saved": str(path)}
+
+    @app.post("/api/problems/{pid}/check", summary="Save, then grade: the result shape v1")
+    async def check(pid: str, body: CheckIn) -> dict:
+        p = problem(pid)
+        save_code(pid, body)
+        def one_at_a_time() -> Result:
+            with grade_lock:  # one check at a time; later ones wait their turn
+                return grade(p.id, body.code, body.scope, ws.path_for(p).name)
+
+        state["waiting"] += 1
+        try:
+            res = await run_in_threadpool(one_at_a_time)
+        finally:
+            state["waiting"] -= 1
+        with store() as st:
+            st.record_attempt(res, body.scope)
+        return res.to_dict()
+
+    @app.get("/api/grader", summary="Whether a check is running and how many wait")
+    def grader_state() -> dict:
+        return {"busy": grade_lock.locked(), "waiting": state["waiting"]}
+
+    @app.post("/api/problems/{pid}/hint", summary="Reveal the next hint")
+    def hint(pid: str, lang: str | None = None) -> dict:
+        p = problem(pid)
+        with store() as st:
+            lang = lang_of(lang, st)
+            n = st.reveal_hint(p.id, len(p.hints))
+        return {"hints": [to_html(p.hint(i, lang)) for i in range(n)],
+                "hints_total": len(p.hints)}
+
+    @app.post("/api/problems/{pid}/solution",
+              summary="The reference and explanation: after a pass, or with confirm=true")
+    def solution(pid: str, body: SolutionIn, lang: str | None = None) -> dict:
+        p = problem(pid)
+        with store() as st:
+            lang = lang_of(lang, st)
+            solved = st.status(p.id) == "solved"
+            if not solved and not body.confirm:
+                raise HTTPException(403, "not solved yet: confirm to see the solution anyway")
+            st.mark_solution_viewed(p.id, after_pass=solved)
+        return {"code": p.read("solution.py"),
+                "explanation_html": to_html(p.explanation(lang)), "after_pass": solved}
+
+    @app.post("/api/problems/{pid}/reset", summary="Replace the workspace file by the starter")
+    def reset(pid: str) -> dict:
+        p = problem(pid)
+        path, backup = ws.reset(p)
+        return {"code": path.read_text(encoding="utf-8"),
+                "backup": str(backup) if backup else None}
+
+    # -- progress and settings --------------------------------------------------------------
+    @app.get("/api/progress", summary="Solved/attempted per track; cards due and learned")
+    def get_progress() -> dict:
+        with store() as st:
+            return progress(bank, deck, st, now())
+
+    @app.get("/api/settings", summary="The learner's settings (language)")
+    def get_settings() -> dict:
+        with store() as st:
+            return {"lang": lang_of(None, st), "langs": list(LANGS)}
+
+    @app.put("/api/settings/lang", summary="Choose the language (persists)")
+    def set_lang(body: LangIn) -> dict:
+        with store() as st:
+            lang = lang_of(body.lang, st)
+            st.set_setting("lang", lang)
+        return {"lang": lang}
+
+    # -- the concept-card quiz --------------------------------------------------------------
+    @app.get("/api/cards", summary="Every card with its track, sources and review state")
+    def list_cards() -> list[dict]:
+        with store() as st:
+            return card_rows(deck, st.card_states())
+
+    def card_question(c: Card, lang: str) -> dict:
+        return {"id": c.id, "track": c.track, "title": c.title_in(lang), "kind": c.kind,
+                "difficulty": c.difficulty,
+                "question_html": to_html(c.question(lang)),
+                "prompt_html": to_html(c.prompt(lang)),
+                "options": [to_html(o) for o in c.options(lang)] if c.kind == "choice" else []}
+
+    @app.get("/api/quiz/next", summary="The next due card (or null) and the counts")
+    def quiz_next(track: str | None = None, lang: str | None = None,
+                  new: int = 10) -> dict:
+        with store() as st:
+            lang, states = lang_of(lang, st), st.card_states()
+            reviewed_today = _new_seen_today(st)
+        cards = deck.in_track(track) if track else list(deck)
+        queue = due_cards(cards, states, now(), max(0, new - reviewed_today))
+        return {"card": card_question(queue[0], lang) if queue else None,
+                "left": len(queue), "tracks": deck.tracks}
+
+    @app.post("/api/quiz/{cid}/answer",
+              summary="Check an answer, schedule the next review (FSRS), show the model answer")
+    def quiz_answer(cid: str, body: AnswerIn, lang: str | None = None) -> dict:
+        c = card(cid)
+        correct = c.grade(body.answer)
+        if correct is None:
+            raise HTTPException(422, "not a valid answer for this card")
+        rating = body.rating if correct else "again"
+        with store() as st:
+            lang = lang_of(lang, st)
+            prev = st.card_states().get(c.id)
+            when = now()
+            review = schedule(prev["fsrs"] if prev else None, rating, when)
+            st.record_review(c.id, when.timestamp(), correct, rating, body.answer,
+                             review.state, review.due.timestamp())
+        return {"correct": correct, "correct_text": c.correct_text, "rating": rating,
+                "answer_html": to_html(c.answer(lang)),
+                "key_points_html": [to_html(k) for k in c.key_points(lang)],
+                "explain_html": to_html(c.explain(lang)), "demo": c.demo,
+                "due": review.due.isoformat(timespec="seconds"), "phase": phase(review.state)}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml")
+
+    app.state.token = token
+    return app
+
+
+def _hostname(host: str) -> str:
+    """The name part of a Host header: ``127.0.0.1:8000`` -> ``127.0.0.1``, ``[::1]:80`` ->
+    ``[::1]``."""
+    return host.split("]")[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0]
+
+
+def _new_seen_today(st: Store) -> int:
+    """How many cards got their first review today (UTC), so ``new`` is a daily limit."""
+    today = datetime.fromtimestamp(now().timestamp(), UTC).date()
+    firsts: dict[str, float] = {}
+    for r in st.card_reviews():
+        firsts.setdefault(r["card"], r["ts"])
+    return sum(datetime.fromtimestamp(ts, UTC).date() == today for ts in firsts.values())

@@ -1,0 +1,358 @@
+// torchdojo's page: a small hash-routed app over the JSON API (/api/..., schema at /openapi.json).
+// Routes: #/ problem list · #/p/<id> problem and editor · #/quiz concept cards · #/progress.
+"use strict";
+
+const TOKEN = document.querySelector('meta[name="torchdojo-token"]').content;
+const $ = (sel, root = document) => root.querySelector(sel);
+const main = () => $("#main");
+let LANG = "en";
+let editor = null;         // the CodeMirror wrapper of the open problem
+let saveTimer = null;
+
+// -- words of the page itself, in the three languages ------------------------------------------
+const WORDS = {
+  en: {problems: "Problems", quiz: "Quiz", progress: "Progress", language: "Language",
+       search: "Search problems, tags…", all_tracks: "All tracks", all_status: "Any status",
+       new: "new", attempted: "attempted", solved: "solved", run: "Run", submit: "Submit",
+       save: "Save", reset: "Reset", hint: "Show a hint", no_more_hints: "All hints are shown",
+       solution: "Solution", confirm_solution: "You have not solved this yet. Show the solution anyway?",
+       running: "Grading…", queued: "waiting for the check before it…", saved: "Saved",
+       passed: "passed", failed: "not yet", reset_confirm: "Replace your code with the starter? (your file is kept as .bak)",
+       your_file: "Your file", hints: "Hints", results: "Results", explanation: "Explanation",
+       check: "Check", right: "Right!", wrong: "Not quite. The answer:", next: "Next card",
+       nothing_due: "Nothing is due. Come back later.", key_points: "Key points",
+       model_answer: "Model answer", how_sure: "If right, it felt", hard: "hard", good: "good",
+       easy: "easy", your_answer: "Your answer", next_review: "Next review", cards: "Cards",
+       due: "due", learned: "learned", overall: "overall", shortcut: "Ctrl-Enter runs · Ctrl-Shift-Enter submits · Ctrl-S saves",
+       left: "left"},
+  "zh-Hans": {problems: "题目", quiz: "问答", progress: "进度", language: "语言",
+       search: "搜索题目、标签…", all_tracks: "全部章节", all_status: "任意状态",
+       new: "未开始", attempted: "尝试过", solved: "已解决", run: "运行", submit: "提交",
+       save: "保存", reset: "重置", hint: "显示提示", no_more_hints: "提示已全部显示",
+       solution: "参考答案", confirm_solution: "你还没有通过这道题。仍然查看参考答案吗？",
+       running: "评测中…", queued: "等待前一次评测结束…", saved: "已保存",
+       passed: "通过", failed: "未通过", reset_confirm: "用初始代码替换你的代码？（原文件保存为 .bak）",
+       your_file: "你的文件", hints: "提示", results: "结果", explanation: "讲解",
+       check: "检查", right: "正确！", wrong: "不对。答案是：", next: "下一张",
+       nothing_due: "暂时没有到期的卡片，稍后再来。", key_points: "要点",
+       model_answer: "参考回答", how_sure: "若答对，感觉", hard: "困难", good: "良好",
+       easy: "简单", your_answer: "你的答案", next_review: "下次复习", cards: "卡片",
+       due: "到期", learned: "已掌握", overall: "总计", shortcut: "Ctrl-Enter 运行 · Ctrl-Shift-Enter 提交 · Ctrl-S 保存",
+       left: "剩余"},
+  "zh-Hant": {problems: "題目", quiz: "問答", progress: "進度", language: "語言",
+       search: "搜尋題目、標籤…", all_tracks: "全部章節", all_status: "任意狀態",
+       new: "未開始", attempted: "嘗試過", solved: "已解決", run: "執行", submit: "提交",
+       save: "儲存", reset: "重設", hint: "顯示提示", no_more_hints: "提示已全部顯示",
+       solution: "參考答案", confirm_solution: "你還沒有通過這道題。仍然查看參考答案嗎？",
+       running: "評測中…", queued: "等待前一次評測結束…", saved: "已儲存",
+       passed: "通過", failed: "未通過", reset_confirm: "用初始程式碼取代你的程式碼？（原檔案保存為 .bak）",
+       your_file: "你的檔案", hints: "提示", results: "結果", explanation: "講解",
+       check: "檢查", right: "正確！", wrong: "不對。答案是：", next: "下一張",
+       nothing_due: "暫時沒有到期的卡片，稍後再來。", key_points: "要點",
+       model_answer: "參考回答", how_sure: "若答對，感覺", hard: "困難", good: "良好",
+       easy: "簡單", your_answer: "你的答案", next_review: "下次複習", cards: "卡片",
+       due: "到期", learned: "已掌握", overall: "總計", shortcut: "Ctrl-Enter 執行 · Ctrl-Shift-Enter 提交 · Ctrl-S 儲存",
+       left: "剩餘"},
+};
+const t = (key) => (WORDS[LANG] || WORDS.en)[key] || WORDS.en[key] || key;
+
+// -- helpers --------------------------------------------------------------------------------------
+async function api(method, path, body) {
+  const opts = {method, headers: {"X-Torchdojo-Token": TOKEN}};
+  if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  const sep = path.includes("?") ? "&" : "?";
+  const res = await fetch(`/api${path}${method === "GET" ? `${sep}lang=${LANG}` : ""}`, opts);
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw Object.assign(new Error(data.detail || res.statusText), {status: res.status});
+  return data;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "html") node.innerHTML = v;          // only HTML rendered by the server
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== false && v != null) node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c != null) node.append(c);
+  return node;
+}
+
+function typeset(root) {                            // KaTeX over the server's math spans
+  if (!window.katex) return;
+  for (const m of root.querySelectorAll(".math")) {
+    if (m.dataset.done) continue;
+    try {
+      katex.render(m.textContent, m, {displayMode: m.classList.contains("block"), throwOnError: false});
+      m.dataset.done = "1";
+    } catch (e) { /* leave the TeX as text */ }
+  }
+}
+
+function toast(text) {
+  const box = $("#toast");
+  box.textContent = text;
+  box.classList.add("show");
+  clearTimeout(box._t);
+  box._t = setTimeout(() => box.classList.remove("show"), 1800);
+}
+
+function applyWords() {
+  document.documentElement.lang = LANG;
+  for (const n of document.querySelectorAll("[data-i18n]")) n.textContent = t(n.dataset.i18n);
+}
+
+// -- the problem list ------------------------------------------------------------------------------
+async function showList() {
+  const [problems, prog] = await Promise.all([api("GET", "/problems"), api("GET", "/progress")]);
+  const tracks = [...new Set(problems.map((p) => p.track))];
+  const q = el("input", {type: "search", id: "search", placeholder: t("search"), "aria-label": t("search")});
+  const trackSel = el("select", {id: "track-filter", "aria-label": "track"},
+    el("option", {value: ""}, t("all_tracks")), tracks.map((tr) => el("option", {value: tr}, tr)));
+  const statusSel = el("select", {id: "status-filter", "aria-label": "status"},
+    el("option", {value: ""}, t("all_status")),
+    ["new", "attempted", "solved"].map((s) => el("option", {value: s}, t(s))));
+  const body = el("div", {id: "problem-list"});
+  const render = () => {
+    const words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    body.replaceChildren();
+    for (const tr of tracks) {
+      if (trackSel.value && trackSel.value !== tr) continue;
+      const rows = problems.filter((p) => p.track === tr
+        && (!statusSel.value || p.status === statusSel.value)
+        && words.every((w) => [p.id, p.title, p.difficulty, ...p.tags].join(" ").toLowerCase().includes(w)));
+      if (!rows.length) continue;
+      const stat = prog.tracks.find((r) => r.track === tr);
+      body.append(el("section", {class: "track"},
+        el("h2", {}, tr, el("span", {class: "muted"}, ` ${stat.solved}/${stat.problems} ${t("solved")}`)),
+        el("table", {class: "problems"}, el("tbody", {}, rows.map((p) => el("tr", {"data-id": p.id},
+          el("td", {class: `status ${p.status}`, title: t(p.status)}, {new: "○", attempted: "◐", solved: "●"}[p.status]),
+          el("td", {}, el("a", {href: `#/p/${p.id}`}, p.title), el("div", {class: "muted small"}, p.id)),
+          el("td", {class: `diff ${p.difficulty}`}, p.difficulty),
+          el("td", {class: "tags"}, p.tags.slice(0, 4).map((g) => el("span", {class: "tag"}, g)))))))));
+    }
+  };
+  for (const c of [q, trackSel, statusSel]) c.addEventListener("input", render);
+  main().replaceChildren(el("div", {class: "filters"}, q, trackSel, statusSel), progressBars(prog), body);
+  render();
+  q.focus();
+}
+
+function progressBars(prog) {
+  const o = prog.overall;
+  const pct = (n) => `${o.problems ? (100 * n / o.problems).toFixed(1) : 0}%`;
+  return el("div", {class: "overall", id: "overall"},
+    el("div", {class: "bar", title: `${o.solved} ${t("solved")}, ${o.attempted} ${t("attempted")}`},
+      el("span", {class: "solved", style: `width:${pct(o.solved)}`}),
+      el("span", {class: "attempted", style: `width:${pct(o.attempted)}`})),
+    el("span", {class: "muted"}, `${o.solved}/${o.problems} ${t("solved")} · ${o.attempted} ${t("attempted")}`));
+}
+
+// -- a problem: statement, editor, results ------------------------------------------------------------
+async function showProblem(pid) {
+  const p = await api("GET", `/problems/${encodeURIComponent(pid)}`);
+  const results = el("div", {id: "results", class: "results"});
+  const hints = el("div", {id: "hints"});
+  const solution = el("div", {id: "solution"});
+  const renderHints = (list) => hints.replaceChildren(...list.map((h, i) =>
+    el("div", {class: "hint"}, el("b", {}, `${t("hints")} ${i + 1}`), el("div", {html: h}))));
+  renderHints(p.hints);
+  const hintBtn = el("button", {id: "hint-btn", onclick: async () => {
+    const r = await api("POST", `/problems/${pid}/hint?lang=${LANG}`);
+    renderHints(r.hints); typeset(hints);
+    if (r.hints.length >= r.hints_total) { hintBtn.disabled = true; hintBtn.textContent = t("no_more_hints"); }
+  }}, t("hint"));
+  if (p.hints.length >= p.hints_total) { hintBtn.disabled = true; hintBtn.textContent = t("no_more_hints"); }
+  const solBtn = el("button", {id: "solution-btn", onclick: async () => {
+    let r;
+    try { r = await api("POST", `/problems/${pid}/solution?lang=${LANG}`, {confirm: false}); }
+    catch (e) {
+      if (e.status !== 403 || !confirm(t("confirm_solution"))) return;
+      r = await api("POST", `/problems/${pid}/solution?lang=${LANG}`, {confirm: true});
+    }
+    solution.replaceChildren(el("h3", {}, t("solution")), el("pre", {class: "code"}, r.code),
+      el("h3", {}, t("explanation")), el("div", {class: "prose", html: r.explanation_html}));
+    typeset(solution);
+  }}, t("solution"));
+
+  const runBtn = el("button", {id: "run-btn", class: "primary", onclick: () => grade("public")}, t("run"));
+  const submitBtn = el("button", {id: "submit-btn", class: "primary", onclick: () => grade("all")}, t("submit"));
+  const resetBtn = el("button", {id: "reset-btn", onclick: async () => {
+    if (!confirm(t("reset_confirm"))) return;
+    const r = await api("POST", `/problems/${pid}/reset`);
+    editor.setValue(r.code);
+  }}, t("reset"));
+  const spinner = el("span", {id: "spinner", class: "spinner", hidden: true});
+  const status = el("span", {id: "status-line", class: "muted"});
+  const editorBox = el("div", {id: "editor"});
+
+  main().replaceChildren(el("div", {class: "problem"},
+    el("article", {class: "statement"},
+      el("h1", {id: "problem-title"}, p.title),
+      el("div", {class: "muted"}, `${p.id} · ${p.track} · `, el("span", {class: `diff ${p.difficulty}`}, p.difficulty),
+        ` · `, el("span", {id: "problem-status", class: `status-word ${p.status}`}, t(p.status))),
+      el("div", {class: "prose", html: p.statement_html}),
+      el("div", {class: "actions"}, hintBtn, solBtn), hints, solution),
+    el("section", {class: "work"},
+      el("div", {class: "toolbar"}, runBtn, submitBtn, el("button", {id: "save-btn", onclick: () => save(true)}, t("save")),
+        resetBtn, spinner, status),
+      editorBox,
+      el("div", {class: "muted small"}, `${t("your_file")}: ${p.file} · ${t("shortcut")}`),
+      results)));
+  const first = $(".statement .prose").firstElementChild;
+  if (first && first.tagName === "H1") first.remove();  // the statement repeats its title
+  typeset(main());
+
+  const opts = {onRun: () => grade("public"), onSubmit: () => grade("all"), onSave: () => save(true),
+                onChange: () => { clearTimeout(saveTimer); saveTimer = setTimeout(() => save(false), 1000); }};
+  if (window.TorchdojoEditor) editor = window.TorchdojoEditor.createEditor(editorBox, p.code, opts);
+  else editor = textareaEditor(editorBox, p.code, opts);   // the bundle failed to load
+
+  async function save(announce) {
+    clearTimeout(saveTimer);
+    await api("PUT", `/problems/${pid}/code`, {code: editor.getValue()});
+    if (announce) toast(t("saved"));
+  }
+
+  async function grade(scope) {
+    if (runBtn.disabled) { toast(t("queued")); return; }  // one check at a time from this page
+    clearTimeout(saveTimer);
+    runBtn.disabled = submitBtn.disabled = true;
+    spinner.hidden = false;
+    status.textContent = t("running");
+    try {
+      const r = await api("POST", `/problems/${pid}/check`, {code: editor.getValue(), scope});
+      renderResult(results, r, scope);
+      if (r.status === "pass" && scope === "all") {
+        const s = $("#problem-status"); s.className = "status-word solved"; s.textContent = t("solved");
+      }
+    } catch (e) {
+      results.replaceChildren(el("div", {class: "verdict error"}, String(e.message)));
+    } finally {
+      runBtn.disabled = submitBtn.disabled = false;
+      spinner.hidden = true;
+      status.textContent = "";
+    }
+  }
+}
+
+function renderResult(box, r, scope) {
+  const icon = {pass: "✓", fail: "✗", error: "!", skip: "–"};
+  box.replaceChildren(
+    el("div", {class: `verdict ${r.status}`, id: "verdict", "data-status": r.status},
+      `${r.status === "pass" ? "✓" : "✗"} ${r.message}`,
+      el("span", {class: "muted"}, ` (${scope}, ${r.duration_ms} ms)`)),
+    el("ul", {class: "tests"}, r.tests.map((tr) => el("li", {class: tr.status, "data-test": tr.name},
+      el("span", {class: "icon"}, icon[tr.status] || "?"), el("b", {}, tr.name),
+      el("span", {class: "muted"}, ` ${tr.duration_ms} ms`),
+      tr.message ? el("div", {class: "msg"}, tr.message) : null,
+      tr.output ? el("pre", {class: "out"}, tr.output) : null))));
+}
+
+function textareaEditor(parent, doc, opts) {
+  const ta = el("textarea", {class: "fallback-editor", spellcheck: "false"});
+  ta.value = doc;
+  ta.addEventListener("input", () => opts.onChange(ta.value));
+  ta.addEventListener("keydown", (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && e.key === "Enter") { e.preventDefault(); (e.shiftKey ? opts.onSubmit : opts.onRun)(); }
+    if (mod && e.key === "s") { e.preventDefault(); opts.onSave(); }
+    if (e.key === "Tab") { e.preventDefault(); ta.setRangeText("    ", ta.selectionStart, ta.selectionEnd, "end"); }
+  });
+  parent.append(ta);
+  return {getValue: () => ta.value, setValue: (v) => { ta.value = v; }, focus: () => ta.focus()};
+}
+
+// -- the quiz -------------------------------------------------------------------------------------------
+async function showQuiz() {
+  const r = await api("GET", "/quiz/next");
+  if (!r.card) { main().replaceChildren(el("p", {id: "quiz-empty"}, t("nothing_due"))); return; }
+  const c = r.card;
+  let choice = null;
+  const feedback = el("div", {id: "quiz-feedback"});
+  const rating = el("select", {id: "quiz-rating", "aria-label": t("how_sure")},
+    ["good", "hard", "easy"].map((k) => el("option", {value: k}, t(k))));
+  const input = c.kind === "choice"
+    ? el("ol", {class: "options", type: "a"}, c.options.map((o, i) => el("li", {},
+        el("label", {}, el("input", {type: "radio", name: "opt", value: "abcde"[i],
+          onchange: () => { choice = "abcde"[i]; }}), el("span", {html: o})))))
+    : el("input", {type: "text", id: "quiz-text", placeholder: t("your_answer"), "aria-label": t("your_answer")});
+  const checkBtn = el("button", {id: "quiz-check", class: "primary", onclick: async () => {
+    const answer = c.kind === "choice" ? choice : input.value;
+    if (!answer) return;
+    checkBtn.disabled = true;
+    const a = await api("POST", `/quiz/${c.id}/answer?lang=${LANG}`, {answer, rating: rating.value});
+    feedback.replaceChildren(
+      el("div", {class: `verdict ${a.correct ? "pass" : "fail"}`, id: "quiz-verdict"},
+        a.correct ? t("right") : `${t("wrong")} ${a.correct_text}`),
+      el("h3", {}, t("model_answer")), el("div", {class: "prose", html: a.answer_html}),
+      el("h3", {}, t("key_points")), el("ul", {}, a.key_points_html.map((k) => el("li", {html: k}))),
+      el("div", {class: "prose", html: a.explain_html}),
+      a.demo ? el("pre", {class: "code"}, a.demo.trim()) : null,
+      el("p", {class: "muted"}, `${t("next_review")}: ${new Date(a.due).toLocaleString()}`),
+      el("button", {id: "quiz-next", class: "primary", onclick: showQuiz}, t("next")));
+    typeset(feedback);
+  }}, t("check"));
+  main().replaceChildren(el("article", {class: "card", "data-card": c.id},
+    el("div", {class: "muted"}, `${c.track} · ${c.difficulty} · ${r.left} ${t("left")}`),
+    el("h1", {}, c.title), el("div", {class: "prose", html: c.question_html}),
+    el("div", {class: "prose prompt", html: c.prompt_html}), input,
+    el("div", {class: "toolbar"}, checkBtn, el("label", {}, ` ${t("how_sure")} `, rating)), feedback));
+  typeset(main());
+}
+
+// -- progress -------------------------------------------------------------------------------------------
+async function showProgress() {
+  const prog = await api("GET", "/progress");
+  const row = (r) => el("tr", {}, el("td", {}, r.track === "overall" ? t("overall") : r.track),
+    el("td", {}, `${r.solved}/${r.problems}`), el("td", {}, String(r.attempted)),
+    el("td", {class: "barcell"}, el("div", {class: "bar"},
+      el("span", {class: "solved", style: `width:${r.problems ? 100 * r.solved / r.problems : 0}%`}),
+      el("span", {class: "attempted", style: `width:${r.problems ? 100 * r.attempted / r.problems : 0}%`}))));
+  const cards = prog.cards;
+  main().replaceChildren(el("h1", {}, t("progress")),
+    el("table", {class: "progress", id: "progress-table"},
+      el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, t("solved")), el("th", {}, t("attempted")), el("th", {}, ""))),
+      el("tbody", {}, prog.tracks.map(row), row(prog.overall))),
+    el("h2", {}, t("cards")),
+    el("table", {class: "progress", id: "card-table"},
+      el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, t("cards")), el("th", {}, t("due")), el("th", {}, t("learned")))),
+      el("tbody", {}, [...cards.tracks, cards.overall].map((r) => el("tr", {},
+        el("td", {}, r.track === "overall" ? t("overall") : r.track), el("td", {}, String(r.cards)),
+        el("td", {}, String(r.due)), el("td", {}, String(r.learned)))))));
+}
+
+// -- routing and start-up ---------------------------------------------------------------------------------
+async function route() {
+  const hash = location.hash || "#/";
+  try {
+    if (hash.startsWith("#/p/")) await showProblem(decodeURIComponent(hash.slice(4)));
+    else if (hash === "#/quiz") await showQuiz();
+    else if (hash === "#/progress") await showProgress();
+    else await showList();
+  } catch (e) {
+    main().replaceChildren(el("p", {class: "verdict error"}, String(e.message)));
+  }
+}
+
+async function start() {
+  const s = await api("GET", "/settings");
+  LANG = s.lang;
+  const sel = $("#lang");
+  sel.value = LANG;
+  sel.addEventListener("change", async () => {
+    const r = await api("PUT", "/settings/lang", {lang: sel.value});
+    LANG = r.lang;
+    applyWords();
+    route();
+  });
+  applyWords();
+  window.addEventListener("hashchange", route);
+  await route();
+  document.body.dataset.ready = "1";
+}
+
+document.addEventListener("DOMContentLoaded", start);

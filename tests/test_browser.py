@@ -1,0 +1,159 @@
+"""End to end in a real headless Chromium (Debian's, driven by Playwright): the web app as a
+learner uses it, grading through the real worker daemon.
+
+``scripts/browser.sh`` (run by ``scripts/test.sh``) installs the browser; it is never downloaded.
+Set ``TORCHDOJO_SCREENSHOTS=docs/screenshots`` to refresh the README's pictures.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Page, expect, sync_playwright
+
+from torchdojo.bank import Bank
+from torchdojo.grader.client import DaemonClient
+from torchdojo.web.app import create_app
+from torchdojo.workspace import Workspace
+
+PID = "tensor_numpy_bridge"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+SHOTS = os.environ.get("TORCHDOJO_SCREENSHOTS")
+
+
+def _chromium() -> str:
+    exe = os.environ.get("TORCHDOJO_CHROMIUM") or shutil.which("chromium") or \
+        shutil.which("chromium-browser")
+    assert exe, "no Chromium: run scripts/browser.sh (Debian's chromium package)"
+    return exe
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Workspace]]:
+    ws = Workspace.open(tmp_path_factory.mktemp("browser") / "ws")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(ws), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", ws
+    srv.should_exit = True
+    thread.join(10)
+    DaemonClient(ws).stop()
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Page]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_chromium(), args=FLAGS, headless=True)
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+        pg = ctx.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        yield pg
+        browser.close()
+        assert errors == [], errors
+
+
+def _shot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+
+
+def _type_code(page: Page, code: str) -> None:
+    """Replace the editor's text the way a learner would: focus, select all, type."""
+    page.locator("#editor .cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+
+
+def test_a_learner_session(server, page: Page) -> None:  # type: ignore[no-untyped-def]
+    url, ws = server
+    p = Bank().get(PID)
+    # the list: every track, a search box that filters
+    page.goto(url + "/")
+    expect(page.locator("#problem-list tr[data-id]")).to_have_count(len(Bank()))
+    _shot(page, "list")
+    page.fill("#search", "numpy bridge")
+    expect(page.locator("#problem-list tr[data-id]")).to_have_count(1)
+    page.click(f"tr[data-id={PID}] a")
+
+    # the problem: statement, the editor seeded with the starter
+    expect(page.locator("#problem-title")).to_have_text(p.title["en"])
+    expect(page.locator("#editor .cm-editor")).to_be_visible()
+    assert "TODO" in page.locator("#editor .cm-content").inner_text()
+
+    # a wrong answer: the starter as it is, submitted with the keyboard shortcut
+    page.locator("#editor .cm-content").click()
+    page.keyboard.press("Control+Shift+Enter")
+    expect(page.locator("#verdict")).to_be_visible(timeout=30_000)
+    assert page.locator("#verdict").get_attribute("data-status") != "pass"
+    expect(page.locator("ul.tests li.fail, ul.tests li.error").first).to_be_visible()
+
+    # a hint, then the right answer, typed in and submitted with the button
+    page.click("#hint-btn")
+    expect(page.locator("#hints .hint")).to_have_count(1)
+    _type_code(page, p.read("solution.py"))
+    page.click("#submit-btn")
+    expect(page.locator("#verdict[data-status=pass]")).to_be_visible(timeout=30_000)
+    expect(page.locator("#problem-status")).to_have_class("status-word solved")
+    _shot(page, "problem")
+    assert ws.path_for(p).read_text() == p.read("solution.py")  # the CLI's file
+
+    # the language switch persists; the code and the progress survive a reload
+    page.select_option("#lang", "zh-Hant")
+    expect(page.locator("#problem-title")).to_have_text(p.title_in("zh-Hant"))
+    page.reload()
+    expect(page.locator("#problem-title")).to_have_text(p.title_in("zh-Hant"))
+    expect(page.locator("#lang")).to_have_value("zh-Hant")
+    assert "np.shares_memory" in page.locator("#editor .cm-content").inner_text() or \
+        page.locator("#editor .cm-content").inner_text().strip().startswith(
+            p.read("solution.py").strip().splitlines()[0])
+    expect(page.locator("#hints .hint")).to_have_count(1)
+    page.goto(url + "/#/")
+    expect(page.locator(f"tr[data-id={PID}] td.status")).to_have_class("status solved")
+    page.goto(url + "/#/progress")
+    expect(page.locator("#progress-table")).to_contain_text("1/")
+    page.select_option("#lang", "en")
+
+
+def test_maths_is_typeset_offline(server, page: Page) -> None:  # type: ignore[no-untyped-def]
+    url, _ = server
+    page.goto(url + "/#/p/gram_matrix")
+    expect(page.locator(".statement .katex").first).to_be_visible()
+    assert page.locator(".statement .math:not([data-done])").count() == 0
+
+
+def test_the_quiz_in_the_browser(server, page: Page) -> None:  # type: ignore[no-untyped-def]
+    url, _ = server
+    page.goto(url + "/#/quiz")
+    card = page.locator("article.card")
+    expect(card).to_be_visible()
+    if page.locator("#quiz-text").count():
+        page.fill("#quiz-text", "no idea")
+    else:
+        page.locator("ol.options input").first.check()
+    _shot(page, "quiz")
+    page.click("#quiz-check")
+    expect(page.locator("#quiz-verdict")).to_be_visible()
+    expect(page.locator("#quiz-feedback li").first).to_be_visible()  # key points
+    first = card.get_attribute("data-card")
+    page.click("#quiz-next")
+    expect(page.locator("article.card")).not_to_have_attribute("data-card", first or "")
