@@ -42,6 +42,43 @@ def row(name: str, xs: list[float]) -> dict:
             "p95_ms": round(1000 * pct(xs, 0.95))}
 
 
+def web_checks(ws: Workspace, env: dict[str, str], source: str, runs: int) -> list[float]:
+    """Time checks through ``torchdojo serve`` over real HTTP (the daemon already warm)."""
+    import re
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    srv = subprocess.Popen([sys.executable, "-m", "torchdojo", "serve", "--no-open",
+                            "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                page = urllib.request.urlopen(url + "/", timeout=1).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        token = re.search(r'name="torchdojo-token" content="([^"]+)"', page).group(1)
+        body = json.dumps({"code": source, "scope": "all"}).encode()
+        req = urllib.request.Request(f"{url}/api/problems/{PID}/check", data=body,
+                                     method="POST", headers={"X-Torchdojo-Token": token,
+                                                             "Content-Type": "application/json"})
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            assert json.loads(urllib.request.urlopen(req, timeout=60).read())["status"] == "pass"
+            times.append(time.perf_counter() - t0)
+            time.sleep(0.2)
+        return times
+    finally:
+        srv.terminate()
+        srv.wait(10)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=20)
@@ -72,6 +109,8 @@ def main() -> None:
     rows.append(row(f"warm check, `torchdojo check {PID}`",
                     [timed(cli + ["check", PID, "--file", sol, "--json"], env)
                      for _ in range(args.runs)]))
+    rows.append(row(f"warm check, web app (`POST /api/problems/{PID}/check`, uvicorn)",
+                    web_checks(ws, env, source, args.runs)))
     client.stop()
     rows.append(row(f"cold one-shot check, `torchdojo check --cold {PID}`",
                     [timed(cli + ["check", PID, "--file", sol, "--json", "--cold"], env)

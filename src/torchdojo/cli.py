@@ -36,24 +36,23 @@ def _ws() -> Workspace:
     return _state["ws"]  # type: ignore[return-value]
 
 
-def _bank() -> Bank:
-    if "bank" not in _state:
+def _loaded(key: str, load, what: str):  # type: ignore[no-untyped-def]
+    """Load the bank or the deck once per command; a broken one exits 2 with the reason."""
+    if key not in _state:
         try:
-            _state["bank"] = Bank()
+            _state[key] = load()
         except BankError as exc:
-            ui.error(f"the problem bank is broken: {exc}")
+            ui.error(f"the {what} is broken: {exc}")
             raise typer.Exit(2) from None
-    return _state["bank"]  # type: ignore[return-value]
+    return _state[key]
+
+
+def _bank() -> Bank:
+    return _loaded("bank", Bank, "problem bank")
 
 
 def _deck() -> Deck:
-    if "deck" not in _state:
-        try:
-            _state["deck"] = Deck()
-        except BankError as exc:
-            ui.error(f"the concept cards are broken: {exc}")
-            raise typer.Exit(2) from None
-    return _state["deck"]  # type: ignore[return-value]
+    return _loaded("deck", Deck, "set of concept cards")
 
 
 def _card_phase(c: Card) -> str:
