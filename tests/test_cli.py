@@ -211,3 +211,36 @@ def test_language_aliases() -> None:
     assert canonical_lang(" ZH-hans ") == "zh-Hans"
     assert canonical_lang("zh-TW") == canonical_lang("zh-hk") == "zh-Hant"
     assert canonical_lang("fr") is None and canonical_lang("") is None
+
+
+def test_serve_answers_and_says_when_the_port_is_taken(tmp_path: Path) -> None:
+    import socket
+    import urllib.request
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run(tmp_path / "ws", "serve", "--no-open", "--port", str(port))
+        assert busy.returncode == 2 and "cannot listen" in busy.stderr + busy.stdout
+    env = {**os.environ, "TORCHDOJO_WORKSPACE": str(tmp_path / "ws"),
+           "TORCHDOJO_NO_DAEMON": "1"}  # no grading here: only that it serves
+    srv = subprocess.Popen([sys.executable, "-m", "torchdojo", "serve", "--no-open", "--port",
+                            str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and srv.poll() is None, "serve did not start"
+                time.sleep(0.1)
+        assert b"torchdojo-token" in page
+        rows = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/problems").read())
+        assert len(rows) == len(Bank())
+    finally:
+        srv.terminate()
+        out = srv.communicate(timeout=10)[0]
+    assert f"http://127.0.0.1:{port}/" in out

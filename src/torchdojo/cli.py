@@ -327,6 +327,14 @@ def serve(host: Annotated[str, typer.Option(help="address to bind (local only by
     from torchdojo.web.app import create_app
 
     wildcard = host in ("0.0.0.0", "::", "")
+    try:  # say plainly when the port is taken, before printing an address that is not ours
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind((host, port))
+    except OSError as exc:
+        ui.error(f"cannot listen on {host}:{port}: {exc.strerror}; try --port {port + 1}")
+        raise typer.Exit(2) from None
     names = (socket.gethostname(), socket.getfqdn()) if wildcard else (host,)
     web = create_app(_ws(), extra_hosts=names)
     url = f"http://{'127.0.0.1' if wildcard else host}:{port}/"
@@ -335,9 +343,9 @@ def serve(host: Annotated[str, typer.Option(help="address to bind (local only by
                 "this machine's grader sandbox.[/]")
     ui.info(f"torchdojo is at [bold]{url}[/]   (Ctrl-C stops it; API schema: {url}openapi.json)")
 
-    def warm() -> None:  # start the grading daemon now, so the first check is fast
+    def warm() -> None:  # start the grader now, so the first check is fast
         try:
-            _grader().layers()
+            web.state.warm()
         except Exception:  # noqa: BLE001 - the first check starts it anyway
             pass
     threading.Thread(target=warm, daemon=True).start()

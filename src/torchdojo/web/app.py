@@ -21,7 +21,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -84,13 +84,31 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
     hosts = LOCAL_HOSTS | set(extra_hosts)
     grade_lock = threading.Lock()  # a thread lock: held across the worker thread that grades
     state: dict[str, Any] = {"waiting": 0}
-    if grade is None:
+    closers: list[Any] = []
+    if grade is None:  # one grader for the app's life: the daemon's client, or a cold worker
         from torchdojo.grader.client import Grader
 
+        grader = Grader(ws)
+        closers.append(grader.close)
+
         def grade(pid: str, source: str, scope: str, filename: str) -> Result:
-            return Grader(ws).grade(pid, source, scope, filename)
+            return grader.grade(pid, source, scope, filename)
+
+        def warm() -> None:
+            with grade_lock:
+                grader.layers()
+    else:
+        def warm() -> None:
+            pass
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
+        yield
+        for close in closers:
+            close()
 
     app = FastAPI(title="torchdojo", version="1", docs_url=None, redoc_url=None,  # CDN pages
+                  lifespan=lifespan,
                   description="The local torchdojo app's API: problems, grading, hints, "
                               "solutions, progress and the concept-card quiz.")
 
@@ -299,6 +317,7 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
         return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
     app.state.token = token
+    app.state.warm = warm  # start the grader now (the daemon, or a cold worker), not at check 1
     return app
 
 
