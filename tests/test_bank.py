@@ -54,6 +54,20 @@ def test_validate_catches_a_broken_problem(worker, add_problem, tmp_path: Path) 
     assert any("mutants" in i for i in issues)
 
 
+def test_validate_wants_the_starter_to_fail_a_public_test(worker, add_problem,
+                                                         tmp_path: Path) -> None:
+    """Run (public tests only) on an untouched starter must not say it passed."""
+    fixture = tmp_path / "01_fixture" / "fixture_add"
+    shutil.copytree(add_problem.path, fixture)
+    # right on the public probe (floats), wrong on the hidden int64 one
+    (fixture / "starter.py").write_text("import torch\n\n\ndef add_one(x):\n"
+                                        "    # TODO: keep the dtype\n    return x.float() + 1\n")
+    p = load_problem(fixture)
+    issues = validate_problem(p, lambda _pid, src, fn: worker.grade(p, src, filename=fn)).issues
+    assert any("starter passes its public tests" in i for i in issues), issues
+    assert "starter passes its tests" not in issues
+
+
 def test_traditional_chinese_is_converted() -> None:
     p = BANK.get("tensor_numpy_bridge")
     assert "内存" in p.statement("zh-Hans") and "記憶體" in p.statement("zh-Hant")

@@ -100,10 +100,13 @@ def test_a_learner_session(server, page: Page) -> None:  # type: ignore[no-untyp
     expect(page.locator("#editor .cm-editor")).to_be_visible()
     assert "TODO" in page.locator("#editor .cm-content").inner_text()
 
-    # a wrong answer: the starter as it is, submitted with the keyboard shortcut
+    # a wrong answer: the starter as it is, run (public tests) then submitted, by shortcut
     page.locator("#editor .cm-content").click()
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#verdict")).to_contain_text("(public", timeout=30_000)
+    assert page.locator("#verdict").get_attribute("data-status") != "pass"
     page.keyboard.press("Control+Shift+Enter")
-    expect(page.locator("#verdict")).to_be_visible(timeout=30_000)
+    expect(page.locator("#verdict")).to_contain_text("(all", timeout=30_000)
     assert page.locator("#verdict").get_attribute("data-status") != "pass"
     expect(page.locator("ul.tests li.fail, ul.tests li.error").first).to_be_visible()
 

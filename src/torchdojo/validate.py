@@ -80,6 +80,21 @@ def static_checks(p: Problem) -> list[str]:
     return issues
 
 
+def public_probes(p: Problem) -> set[str]:
+    """The names of the probes ``tests.py`` marks ``@probe(public=True, ...)`` (read with ast:
+    the CLI process never imports torch or the probes)."""
+    names = set()
+    for node in ast.parse(p.read("tests.py")).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for d in node.decorator_list:
+            if isinstance(d, ast.Call) and getattr(d.func, "id", None) == "probe" and any(
+                    k.arg == "public" and isinstance(k.value, ast.Constant) and k.value.value
+                    is True for k in d.keywords):
+                names.add(node.name)
+    return names
+
+
 def validate_problem(p: Problem, grade: Callable[[str, str, str], Result]) -> Report:
     """All checks of one problem; ``grade(problem_id, source, filename)`` runs the sandbox."""
     t0 = time.perf_counter()
@@ -99,6 +114,10 @@ def validate_problem(p: Problem, grade: Callable[[str, str, str], Result]) -> Re
     starter = grade(p.id, p.read("starter.py"), "starter.py")
     if starter.passed:
         rep.issues.append("starter passes its tests")
+    elif (public := public_probes(p)) and all(
+            t.status == "pass" for t in starter.tests if t.name in public):
+        rep.issues.append("starter passes its public tests (Run on the untouched starter would "
+                          "say it passed): make a probe it fails public")
     for m in p.mutants():
         res = grade(p.id, m.read_text(encoding="utf-8"), m.name)
         if res.passed:

@@ -73,7 +73,7 @@ def shapes(m):
             "bias shape": tuple(bias.shape) if isinstance(bias, torch.Tensor) else None}
 
 
-@probe
+@probe(public=True)
 def bias_is_zero(m):
     "make_linear(20, 10).bias is all zeros"
     return m.make_linear(20, 10).bias

@@ -13,7 +13,7 @@ def values_and_dtype(m):
     return m.to_numpy(t)
 
 
-@probe
+@probe(public=True)
 def requires_grad_tensor(m):
     "to_numpy works on a tensor with requires_grad=True"
     t = torch.randn(5, requires_grad=True)
