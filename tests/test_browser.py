@@ -123,8 +123,10 @@ def test_a_learner_session(server, page: Page) -> None:  # type: ignore[no-untyp
     # the language switch persists; the code and the progress survive a reload
     page.select_option("#lang", "zh-Hant")
     expect(page.locator("#problem-title")).to_have_text(p.title_in("zh-Hant"))
+    expect(page.locator("#run-btn")).to_have_text("執行")  # the page's own words too
     page.reload()
     expect(page.locator("#problem-title")).to_have_text(p.title_in("zh-Hant"))
+    expect(page.locator("header nav a").first).to_have_text("題目")
     expect(page.locator("#lang")).to_have_value("zh-Hant")
     assert "np.shares_memory" in page.locator("#editor .cm-content").inner_text() or \
         page.locator("#editor .cm-content").inner_text().strip().startswith(

@@ -22,7 +22,7 @@ const WORDS = {
        check: "Check", right: "Right!", wrong: "Not quite. The answer:", next: "Next card",
        nothing_due: "Nothing is due. Come back later.", key_points: "Key points",
        model_answer: "Model answer", how_sure: "If right, it felt", hard: "hard", good: "good",
-       easy: "easy", your_answer: "Your answer", next_review: "Next review", cards: "Cards",
+       easy: "easy", medium: "medium", your_answer: "Your answer", next_review: "Next review", cards: "Cards",
        due: "due", learned: "learned", overall: "overall", shortcut: "Ctrl-Enter runs · Ctrl-Shift-Enter submits · Ctrl-S saves",
        left: "left"},
   "zh-Hans": {problems: "题目", quiz: "问答", progress: "进度", language: "语言",
@@ -36,7 +36,7 @@ const WORDS = {
        check: "检查", right: "正确！", wrong: "不对。答案是：", next: "下一张",
        nothing_due: "暂时没有到期的卡片，稍后再来。", key_points: "要点",
        model_answer: "参考回答", how_sure: "若答对，感觉", hard: "困难", good: "良好",
-       easy: "简单", your_answer: "你的答案", next_review: "下次复习", cards: "卡片",
+       easy: "简单", medium: "中等", your_answer: "你的答案", next_review: "下次复习", cards: "卡片",
        due: "到期", learned: "已掌握", overall: "总计", shortcut: "Ctrl-Enter 运行 · Ctrl-Shift-Enter 提交 · Ctrl-S 保存",
        left: "剩余"},
   "zh-Hant": {problems: "題目", quiz: "問答", progress: "進度", language: "語言",
@@ -50,7 +50,7 @@ const WORDS = {
        check: "檢查", right: "正確！", wrong: "不對。答案是：", next: "下一張",
        nothing_due: "暫時沒有到期的卡片，稍後再來。", key_points: "要點",
        model_answer: "參考回答", how_sure: "若答對，感覺", hard: "困難", good: "良好",
-       easy: "簡單", your_answer: "你的答案", next_review: "下次複習", cards: "卡片",
+       easy: "簡單", medium: "中等", your_answer: "你的答案", next_review: "下次複習", cards: "卡片",
        due: "到期", learned: "已掌握", overall: "總計", shortcut: "Ctrl-Enter 執行 · Ctrl-Shift-Enter 提交 · Ctrl-S 儲存",
        left: "剩餘"},
 };
@@ -123,7 +123,7 @@ async function showList() {
       if (trackSel.value && trackSel.value !== tr) continue;
       const rows = problems.filter((p) => p.track === tr
         && (!statusSel.value || p.status === statusSel.value)
-        && words.every((w) => [p.id, p.title, p.difficulty, ...p.tags].join(" ").toLowerCase().includes(w)));
+        && words.every((w) => [p.id, p.title, p.difficulty, t(p.difficulty), ...p.tags].join(" ").toLowerCase().includes(w)));
       if (!rows.length) continue;
       const stat = prog.tracks.find((r) => r.track === tr);
       body.append(el("section", {class: "track"},
@@ -131,7 +131,7 @@ async function showList() {
         el("table", {class: "problems"}, el("tbody", {}, rows.map((p) => el("tr", {"data-id": p.id},
           el("td", {class: `status ${p.status}`, title: t(p.status)}, {new: "○", attempted: "◐", solved: "●"}[p.status]),
           el("td", {}, el("a", {href: `#/p/${p.id}`}, p.title), el("div", {class: "muted small"}, p.id)),
-          el("td", {class: `diff ${p.difficulty}`}, p.difficulty),
+          el("td", {class: `diff ${p.difficulty}`}, t(p.difficulty)),
           el("td", {class: "tags"}, p.tags.slice(0, 4).map((g) => el("span", {class: "tag"}, g)))))))));
     }
   };
@@ -192,7 +192,7 @@ async function showProblem(pid) {
   main().replaceChildren(el("div", {class: "problem"},
     el("article", {class: "statement"},
       el("h1", {id: "problem-title"}, p.title),
-      el("div", {class: "muted"}, `${p.id} · ${p.track} · `, el("span", {class: `diff ${p.difficulty}`}, p.difficulty),
+      el("div", {class: "muted"}, `${p.id} · ${p.track} · `, el("span", {class: `diff ${p.difficulty}`}, t(p.difficulty)),
         ` · `, el("span", {id: "problem-status", class: `status-word ${p.status}`}, t(p.status))),
       el("div", {class: "prose", html: p.statement_html}),
       el("div", {class: "actions"}, hintBtn, solBtn), hints, solution),
@@ -297,7 +297,7 @@ async function showQuiz() {
     typeset(feedback);
   }}, t("check"));
   main().replaceChildren(el("article", {class: "card", "data-card": c.id},
-    el("div", {class: "muted"}, `${c.track} · ${c.difficulty} · ${r.left} ${t("left")}`),
+    el("div", {class: "muted"}, `${c.track} · ${t(c.difficulty)} · ${r.left} ${t("left")}`),
     el("h1", {}, c.title), el("div", {class: "prose", html: c.question_html}),
     el("div", {class: "prose prompt", html: c.prompt_html}), input,
     el("div", {class: "toolbar"}, checkBtn, el("label", {}, ` ${t("how_sure")} `, rating)), feedback));
