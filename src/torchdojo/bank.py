@@ -74,28 +74,23 @@ class Problem:
         return (self.path / name).read_text(encoding="utf-8")
 
     def title_in(self, lang: str) -> str:
-        if lang == "en":
-            return self.title["en"]
-        return to_traditional(self.title["zh"]) if lang == "zh-Hant" else self.title["zh"]
+        return in_lang(lang, self.title["en"], self.title["zh"])
+
+    def _markdown(self, stem: str, lang: str) -> str:
+        """``<stem>.en.md`` or ``<stem>.zh.md`` (only the one needed is read), in ``lang``."""
+        text = self.read(f"{stem}.{'en' if lang == 'en' else 'zh'}.md")
+        return in_lang(lang, text, text)  # the one file read serves as either text
 
     def statement(self, lang: str = "en") -> str:
         """The statement in ``lang``; Traditional Chinese is converted from Simplified."""
-        if lang == "en":
-            return self.read("statement.en.md")
-        text = self.read("statement.zh.md")
-        return to_traditional(text) if lang == "zh-Hant" else text
+        return self._markdown("statement", lang)
 
     def explanation(self, lang: str = "en") -> str:
-        if lang == "en":
-            return self.read("explanation.en.md")
-        text = self.read("explanation.zh.md")
-        return to_traditional(text) if lang == "zh-Hant" else text
+        return self._markdown("explanation", lang)
 
     def hint(self, index: int, lang: str = "en") -> str:
         h = self.hints[index]
-        if lang == "en":
-            return h.en
-        return to_traditional(h.zh) if lang == "zh-Hant" else h.zh
+        return in_lang(lang, h.en, h.zh)
 
     def mutants(self) -> list[Path]:
         d = self.path / "mutants"
@@ -108,6 +103,14 @@ class Problem:
         for name in ("problem.toml", "solution.py", "tests.py"):
             h.update(name.encode() + b"\0" + (self.path / name).read_bytes() + b"\0")
         return h.hexdigest()[:16]
+
+
+def in_lang(lang: str, en: str, zh: str) -> str:
+    """The text for ``lang`` ("en", "zh-Hans" or "zh-Hant") from the English and the Simplified
+    Chinese one; Traditional is converted from Simplified, never stored twice."""
+    if lang == "en":
+        return en
+    return to_traditional(zh) if lang == "zh-Hant" else zh
 
 
 def to_traditional(text: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from torchdojo.bank import DIFFICULTIES, TRACK_RE, BankError, seed_ids, to_traditional
+from torchdojo.bank import DIFFICULTIES, TRACK_RE, BankError, in_lang, seed_ids
 
 CARDS_DIR = Path(__file__).parent / "concepts"
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -24,9 +24,7 @@ CHECK_KINDS = ("choice", "exact")
 def _text(d: object, lang: str) -> str:
     """The ``lang`` text of an ``{en, zh}`` table; Traditional is converted from Simplified."""
     assert isinstance(d, dict)
-    if lang == "en":
-        return str(d["en"])
-    return to_traditional(str(d["zh"])) if lang == "zh-Hant" else str(d["zh"])
+    return in_lang(lang, str(d["en"]), str(d["zh"]))
 
 
 def normalize(answer: str) -> str:

@@ -13,7 +13,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from torchdojo.bank import Problem
+from torchdojo.bank import Problem, in_lang
 from torchdojo.cards import Card
 from torchdojo.results import Result
 
@@ -214,11 +214,6 @@ def card_table(rows: list[dict[str, Any]], lang: str) -> None:
     for col in ("track", "id", "title", "check", "review", "due"):
         table.add_column(col)
     for r in rows:
-        title = r["title"]["en"] if lang == "en" else r["title"]["zh"]
-        if lang == "zh-Hant":
-            from torchdojo.bank import to_traditional
-
-            title = to_traditional(title)
-        table.add_row(r["track"], r["id"], title, r["kind"], r["review"]["phase"],
-                      r["review"]["due"] or "now")
+        table.add_row(r["track"], r["id"], in_lang(lang, r["title"]["en"], r["title"]["zh"]),
+                      r["kind"], r["review"]["phase"], r["review"]["due"] or "now")
     console.print(table)
