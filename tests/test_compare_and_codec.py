@@ -52,7 +52,10 @@ def test_compare_plain_values() -> None:
     assert compare(1, 1) is None and compare(True, 1) is not None
     assert compare(1, True) is not None
     assert compare(0.1 + 0.2, 0.3) is None and compare(0.31, 0.3) is not None
-    assert compare({"a": [1, "x"]}, {"a": (1, "x")}) is None
+    assert compare({"a": [1, "x"]}, {"a": [1, "x"]}) is None
+    # the statement promises a list or a tuple, and the other one is a wrong return type
+    assert "expected a tuple of 2 items, got list" in compare({"a": [1, "x"]}, {"a": (1, "x")})
+    assert "expected a list" in compare((1, "x"), [1, "x"])
     assert "missing key" in compare({}, {"a": 1})
     assert "got an object of type Foo" in compare({"__opaque__": "Foo"}, torch.zeros(1))
 

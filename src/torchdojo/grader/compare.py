@@ -130,8 +130,9 @@ def compare(got: Any, ref: Any, *, rtol: float | None = None, atol: float | None
         return None if got == ref and type(got) is type(ref) else (
             f"{w}expected {describe(ref)}, got {describe(got)}")
     if isinstance(ref, list | tuple):
-        if not isinstance(got, list | tuple):
-            return f"{w}expected a sequence of {len(ref)} items, got {describe(got)}"
+        kind = type(ref).__name__  # the statement promises one: a list is not a tuple
+        if type(got) is not type(ref):
+            return f"{w}expected a {kind} of {len(ref)} items, got {describe(got)}"
         if len(got) != len(ref):
             return f"{w}expected {len(ref)} items, got {len(got)}"
         for i, (g, r) in enumerate(zip(got, ref, strict=True)):
