@@ -52,9 +52,24 @@ class Store:
         self.clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=10, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self._wal()
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+
+    def _wal(self, wait_s: float = 10.0) -> None:
+        """Switch the database to WAL once. Two connections opening a new database at the same
+        moment (two requests of the web app) race for the switch, and SQLite answers the loser
+        "database is locked" at once, without its busy timeout: so wait here instead."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def close(self) -> None:
         self.db.close()
