@@ -27,6 +27,11 @@ def add_problem():
 
 
 @pytest.fixture(scope="session")
+def judges_problem():
+    return load_problem(FIXTURES / "01_fixture" / "fixture_judges")
+
+
+@pytest.fixture(scope="session")
 def parallel_problem():
     return load_problem(FIXTURES / "01_fixture" / "fixture_parallel")
 

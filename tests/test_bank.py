@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from torchdojo.bank import Bank, load_problem
-from torchdojo.validate import static_checks, validate_problem
+from torchdojo.validate import mutation_scores, static_checks, validate_problem
 
 BANK = Bank()
 
@@ -66,6 +66,18 @@ def test_validate_wants_the_starter_to_fail_a_public_test(worker, add_problem,
     issues = validate_problem(p, lambda _pid, src, fn: worker.grade(p, src, filename=fn)).issues
     assert any("starter passes its public tests" in i for i in issues), issues
     assert "starter passes its tests" not in issues
+
+
+def test_validate_reports_the_mutation_score(worker, judges_problem, tmp_path: Path) -> None:
+    fixture = tmp_path / "01_fixture" / "fixture_judges"
+    shutil.copytree(judges_problem.path, fixture)
+    (fixture / "mutants" / "right_after_all.py").write_text(
+        (fixture / "solution.py").read_text())  # a "wrong answer" the tests cannot reject
+    p = load_problem(fixture)
+    rep = validate_problem(p, lambda _pid, src, fn: worker.grade(p, src, filename=fn))
+    assert (rep.mutants, rep.rejected) == (2, 1)
+    assert any("mutant right_after_all.py passes" in i for i in rep.issues), rep.issues
+    assert mutation_scores([rep], {p.id: p.track}) == {"01_fixture": (1, 2), "all": (1, 2)}
 
 
 def test_traditional_chinese_is_converted() -> None:

@@ -275,7 +275,7 @@ def validate(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...")]
              cold: Annotated[bool, typer.Option(help="grade in this process, no daemon")] = False,
              ) -> None:
     """Prove the bank: problems (references pass, starters and mutants fail) and cards."""
-    from torchdojo.validate import validate_cards, validate_problem
+    from torchdojo.validate import mutation_scores, validate_cards, validate_problem
 
     ids = ids or []
     cards = [_deck().get(i) for i in ids if i in _deck() and i not in _bank().problems]
@@ -301,10 +301,16 @@ def validate(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...")]
             for rep in card_reports:
                 ui.validate_line(rep.problem, rep.ok, rep.issues, rep.duration_ms)
     bad = [r for r in reports if not r.ok]
+    scores = mutation_scores(reports, {p.id: p.track for p in problems})
     if as_json:
         print(json.dumps([{"problem": r.problem, "ok": r.ok, "issues": r.issues,
-                           "duration_ms": r.duration_ms} for r in reports], indent=1))
+                           "duration_ms": r.duration_ms, "mutants": r.mutants,
+                           "rejected": r.rejected} for r in reports], indent=1))
     else:
+        for track, (k, n) in scores.items():
+            if n:
+                ui.info(f"mutation score {track}: {k} of {n} wrong answers rejected "
+                        f"({100 * k / n:.0f}%)")
         ui.info(f"{len(reports) - len(bad)} of {len(reports)} valid "
                 f"({len(problems)} problems, {len(cards)} cards)")
     raise typer.Exit(1 if bad else 0)
@@ -368,6 +374,21 @@ def doctor(cold: Annotated[bool, typer.Option(help="check in this process, no da
     fit = ("[green]fit for untrusted code on this machine (all key layers on).[/]" if strong else
            "[yellow]some layers are missing: fit for single-user practice only.[/]")
     ui.layers(layers, fit)
+    ui.info(_reads(layers))
+
+
+def _reads(layers: dict[str, str]) -> str:
+    """What the graded code can read, in one line: which layers keep the references secret."""
+    how = []
+    if layers.get("landlock", "").startswith("on"):
+        how.append("a Landlock read allow-list (the system, Python and its packages only)")
+    if layers.get("hidden", "").startswith("on"):
+        how.append("empty read-only mounts over the bank's references and the workspace")
+    if not how:
+        return ("read restrictions: none on this machine - graded code can read the reference "
+                "solutions and your workspace")
+    return ("read restrictions: graded code cannot read the reference solutions, the reference "
+            "cache, the workspace or the progress database (" + "; ".join(how) + ")")
 
 
 @app.command()

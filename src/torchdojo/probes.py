@@ -23,6 +23,17 @@ Usage in ``tests.py``::
 
     @probe(judge=lambda got, ref: None if got["after"] ... else "input was modified")
     def no_mutation(m): ...
+
+    @source_probe
+    def no_python_loops(source):
+        "the module has no Python loops"
+        tree, why = parse_source(source)
+        ...
+
+A ``source_probe`` reads the text that was submitted, which the worker holds; it never runs in
+the learner's process, so nothing the learner's code does (rewriting ``linecache``, reporting
+another text) changes what it reads. ``python_loops`` and ``shortcut`` find the usual ways round
+a ban (a loop inside ``map``, ``getattr(torch, "cd" + "ist")``, ``eval``).
 """
 
 from __future__ import annotations
@@ -50,6 +61,12 @@ class Probe:
     check_dtype: bool = True
     judge: Judge | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    source_judge: Callable[[str], str | None] | None = None  # reads the submitted text
+
+    @property
+    def runs_in_child(self) -> bool:
+        """Whether the probe runs the learner's code (a source probe only reads its text)."""
+        return self.source_judge is None
 
 
 def probe(
@@ -86,6 +103,26 @@ def probe(
     return wrap(fn) if fn is not None else wrap
 
 
+def source_probe(fn: Callable[[str], str | None] | None = None, *, public: bool = False
+                 ) -> Any:
+    """Mark ``fn(source) -> str | None`` in ``tests.py`` as a test of the submitted text.
+
+    It runs outside the sandbox, on the source the learner submitted (never on anything the
+    learner's process reports), under the judges' time and memory limits; None is a pass.
+    """
+
+    def wrap(f: Callable[[str], str | None]) -> Probe:
+        doc = (f.__doc__ or "").strip().splitlines()
+        return Probe(name=f.__name__, fn=_not_in_child, description=doc[0] if doc else "",
+                     public=public, source_judge=f)
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def _not_in_child(m: Any) -> None:
+    raise RuntimeError("a source probe is judged by the worker, not run in the child")
+
+
 def collect(namespace: dict[str, Any]) -> list[Probe]:
     """The probes defined in a tests module's namespace, in definition order."""
     return [v for v in namespace.values() if isinstance(v, Probe)]
@@ -104,9 +141,11 @@ def raised(call: Callable[[], Any]) -> str | None:
 
 
 def module_source(m: Any) -> str:
-    """Probe side: the text of the learner's module, as an observation for a code-reading judge.
+    """Probe side: the text of the learner's module, for a probe that runs it as a script.
 
-    ``inspect.getsource`` first; the loader's line cache when the module has no file on disk.
+    Not for judging the text: the learner's process can report anything here (use a
+    ``source_probe``, which reads what was submitted). ``inspect.getsource`` first; the loader's
+    line cache when the module has no file on disk.
     """
     try:
         return inspect.getsource(m)
@@ -134,6 +173,73 @@ def used_name(node: ast.AST, bare: bool = False) -> str | None:
         return node.name.rsplit(".", 1)[-1]
     if bare and isinstance(node, ast.Name):
         return node.id
+    return None
+
+
+_LOOP_NODES = {ast.For: "a for loop", ast.AsyncFor: "an async for loop", ast.While: "a while loop",
+               ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+               ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
+# calls that loop in Python over their argument
+_LOOP_CALLS = {"map": "map()", "filter": "filter()", "reduce": "functools.reduce()",
+               "apply_": "Tensor.apply_()", "starmap": "itertools.starmap()",
+               "accumulate": "itertools.accumulate()"}
+# ways to reach a name the source does not spell out
+_DYNAMIC_NAMES = {"getattr", "setattr", "eval", "exec", "compile", "__import__", "globals",
+                  "vars", "locals", "__builtins__", "importlib", "builtins"}
+_DYNAMIC_ATTRS = {"__dict__", "__getattribute__", "attrgetter", "methodcaller", "import_module",
+                  "__builtins__", "__import__", "getattr"}
+
+
+def python_loops(tree: ast.AST) -> str | None:
+    """The first Python-level loop in ``tree`` ("a for loop at line 3"), or None.
+
+    Counts statements and comprehensions, the builtins and library calls that loop over their
+    argument (``map``, ``filter``, ``reduce``, ``Tensor.apply_``), and a function that calls
+    itself (a loop by recursion).
+    """
+    for node in ast.walk(tree):
+        for kind, what in _LOOP_NODES.items():
+            if isinstance(node, kind):
+                return f"{what} at line {node.lineno}"
+        if isinstance(node, ast.Call):
+            name = used_name(node.func, bare=True)
+            if name in _LOOP_CALLS:
+                return f"{_LOOP_CALLS[name]} at line {node.lineno}"
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(node):
+                if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
+                        and inner.func.id == node.name):
+                    return f"recursion in {node.name}() at line {inner.lineno}"
+    return None
+
+
+def shortcut(tree: ast.AST, banned: set[str], bare: bool = False) -> str | None:
+    """Where ``tree`` uses a banned library name, or reaches names dynamically; None if nowhere.
+
+    Finds ``torch.cdist``, ``from torch import cdist as c``, the name inside a string
+    (``getattr(torch, "cdist")``; docstrings excepted), and the dynamic lookups that would hide
+    it (``getattr`` with any name, ``eval``/``exec``, ``__import__``, ``importlib``,
+    ``__dict__``, ``vars()``/``globals()``, ``sys.modules``, ``operator.attrgetter``). A bare
+    name counts only with ``bare=True`` (a local variable may share the name).
+    """
+    docstrings = {id(n.value) for n in ast.walk(tree)
+                  if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", "?")
+        name = used_name(node, bare=bare)
+        if name in banned:
+            return f"'{name}' at line {line}"
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and id(node) not in docstrings and any(b in node.value for b in banned)):
+            return f"the string {node.value[:40]!r} at line {line}"
+        if isinstance(node, ast.alias) and node.name.split(".")[0] in ("importlib", "builtins"):
+            return f"'import {node.name}' at line {line}"
+        if isinstance(node, ast.Name) and node.id in _DYNAMIC_NAMES or (
+                isinstance(node, ast.Attribute) and (node.attr in _DYNAMIC_ATTRS or (
+                    node.attr == "modules" and isinstance(node.value, ast.Name)
+                    and node.value.id == "sys"))):
+            what = node.id if isinstance(node, ast.Name) else node.attr
+            return f"a dynamic name lookup ('{what}') at line {line}"
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -10,6 +11,29 @@ VERSION = 1
 OUTPUT_LIMIT = 500
 STATUSES = ("pass", "fail", "error", "timeout", "memory", "crash")
 TEST_STATUSES = ("pass", "fail", "error", "skip")
+
+
+# escape sequences a terminal acts on: CSI (colours, cursor moves, erase), OSC (titles, links),
+# DCS/SOS/PM/APC strings, and two-character escapes; C1's single-byte CSI too
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?"
+                      r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|$)|[\x90\x98\x9d-\x9f].*?(?:\x07|\x1b\\|$)"
+                      r"|\x1b[^\[\]PX^_]?", re.S)
+# other controls that move the cursor or hide text (backspace, form feed, DEL, C1) and the
+# bidirectional overrides that reorder what is shown
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                       "\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """Text a submission produced, safe to show in a terminal or a page.
+
+    Terminal escape sequences are removed, a carriage return that would overwrite the line
+    becomes a line break, and every other control character is shown escaped (``\\x07``), so
+    printed output can never draw a fake verdict or hide what it printed.
+    """
+    text = _ESCAPES.sub("", text.replace("\r\n", "\n")).replace("\r", "\n")
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                         else f"\\u{ord(m.group()):04x}", text)
 
 
 def clip_output(text: str, limit: int = OUTPUT_LIMIT) -> str:
@@ -33,7 +57,8 @@ class TestResult:
     def __post_init__(self) -> None:
         if self.status not in TEST_STATUSES:
             raise ValueError(f"bad test status {self.status!r}")
-        self.output = clip_output(self.output)
+        self.message = clean_text(self.message)
+        self.output = clip_output(clean_text(self.output))
 
 
 @dataclass
@@ -48,6 +73,7 @@ class Result:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"bad status {self.status!r}")
+        self.message = clean_text(self.message)
 
     @property
     def passed(self) -> bool:

@@ -30,6 +30,8 @@ class Report:
     problem: str
     issues: list[str] = field(default_factory=list)
     duration_ms: int = 0
+    mutants: int = 0  # plausible wrong answers tried
+    rejected: int = 0  # of them, the ones the tests did not pass
 
     @property
     def ok(self) -> bool:
@@ -88,7 +90,8 @@ def public_probes(p: Problem) -> set[str]:
         if not isinstance(node, ast.FunctionDef):
             continue
         for d in node.decorator_list:
-            if isinstance(d, ast.Call) and getattr(d.func, "id", None) == "probe" and any(
+            if isinstance(d, ast.Call) and getattr(d.func, "id", None) in (
+                    "probe", "source_probe") and any(
                     k.arg == "public" and isinstance(k.value, ast.Constant) and k.value.value
                     is True for k in d.keywords):
                 names.add(node.name)
@@ -120,10 +123,26 @@ def validate_problem(p: Problem, grade: Callable[[str, str, str], Result]) -> Re
                           "say it passed): make a probe it fails public")
     for m in p.mutants():
         res = grade(p.id, m.read_text(encoding="utf-8"), m.name)
+        rep.mutants += 1
         if res.passed:
             rep.issues.append(f"mutant {m.name} passes (the tests miss that mistake)")
+        else:
+            rep.rejected += 1
     rep.duration_ms = int((time.perf_counter() - t0) * 1000)
     return rep
+
+
+def mutation_scores(reports: list[Report], tracks: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """(rejected, tried) mutants per track and ``"all"``: the share of plausible wrong answers
+    the tests catch. ``tracks`` maps problem ids to their track."""
+    scores: dict[str, tuple[int, int]] = {}
+    for r in reports:
+        if r.problem not in tracks:
+            continue
+        for key in (tracks[r.problem], "all"):
+            k, n = scores.get(key, (0, 0))
+            scores[key] = (k + r.rejected, n + r.mutants)
+    return scores
 
 
 def card_checks(card: Card, problem_ids: set[str]) -> list[str]:

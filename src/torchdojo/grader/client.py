@@ -37,7 +37,7 @@ class DaemonClient:
         s.connect(str(self.ws.socket_path))
         return s
 
-    def request(self, req: dict[str, Any], start: bool = True) -> dict[str, Any]:
+    def request(self, req: dict[str, Any], start: bool = True, blob: bytes = b"") -> dict[str, Any]:
         try:
             s = self._connect()
         except OSError:
@@ -46,8 +46,8 @@ class DaemonClient:
             self.spawn()
             s = self._connect()
         with s:
-            s.sendall(protocol.pack(req))
-            reader = protocol.FrameReader()
+            s.sendall(protocol.pack(req, blob))
+            reader = protocol.FrameReader(protocol.REPLY_CAP, protocol.REPLY_CAP)
             while True:
                 chunk = s.recv(1 << 16)
                 if not chunk:
@@ -63,8 +63,9 @@ class DaemonClient:
         """Start the daemon in the background and wait until it answers."""
         log = open(self.ws.log_path, "ab")  # noqa: SIM115 - handed to the child
         subprocess.Popen(
-            [sys.executable, "-m", "torchdojo.grader.daemon", "--socket",
-             str(self.ws.socket_path), "--cache", str(self.ws.cache_dir / "refs")],
+            [sys.executable, "-P", "-m", "torchdojo.grader.daemon", "--socket",
+             str(self.ws.socket_path), "--cache", str(self.ws.cache_dir / "refs"),
+             "--hide", str(self.ws.root)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
             env={**os.environ, "OMP_NUM_THREADS": "1"},
         )
@@ -101,10 +102,10 @@ class Grader:
     def _local(self, problem_id: str | None = None, source: str = ""):  # type: ignore[no-untyped-def]
         """The private worker of a cold grader, started for the first problem it grades.
 
-        The zygote starts first, so its ``import torch`` runs while this process imports torch
-        for the worker. For a one-shot check it is lean (torch only, no warm-up; torchvision
-        only when the problem or the submission names it): the check then costs about one torch
-        import, not three.
+        The worker itself never imports torch (it neither decodes nor judges: the zygote's
+        children and its judge process do). For a one-shot check the zygote is lean (torch only,
+        no warm-up; torchvision only when the problem or the submission names it): the check
+        then costs about one torch import.
         """
         if self._worker is None:
             from torchdojo.bank import Bank
@@ -114,9 +115,10 @@ class Grader:
             lean = self.one_shot and problem_id is not None
             tv = not lean or "torchvision" in source or _names_torchvision(
                 self._bank.get(problem_id))
-            runner = ZygoteRunner(torchvision=tv, warm=not lean, wait=False)
+            runner = ZygoteRunner(torchvision=tv, warm=not lean, wait=False,
+                                  hide=[self.ws.root, self.ws.cache_dir])
             try:
-                from torchdojo.grader.worker import Worker  # imports torch, alongside the zygote
+                from torchdojo.grader.worker import Worker
 
                 runner.wait_ready()
             except BaseException:
@@ -127,12 +129,15 @@ class Grader:
 
     def grade(self, problem_id: str, source: str, scope: str = "all",
               filename: str = "solution.py") -> Result:
+        too_big = protocol.source_too_large(source)
+        if too_big:  # the same answer on every path, before anything is started
+            return Result(problem_id, "error", f"not graded: {too_big}")
         if self.cold:
             w = self._local(problem_id, source)
             return w.grade(self._bank.get(problem_id), source, scope, filename)
-        reply = DaemonClient(self.ws).request({"op": "check", "problem": problem_id,
-                                               "source": source, "scope": scope,
-                                               "filename": filename})
+        reply = DaemonClient(self.ws).request(
+            {"op": "check", "problem": problem_id, "scope": scope, "filename": filename},
+            blob=source.encode("utf-8", "surrogatepass"))
         return Result.from_dict(reply["result"])
 
     def layers(self) -> dict[str, str]:

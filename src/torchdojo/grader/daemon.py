@@ -1,8 +1,10 @@
 """The local worker daemon: warm workers behind a unix socket, started on demand.
 
 One worker (with its own zygote) per core, up to ``--workers``. Requests and replies are frames
-(``protocol``) with JSON headers: ``{"op": "check", "problem", "source", "scope", "filename"}``
--> ``{"result": {...}}``; ``ping``; ``layers``; ``shutdown``. The daemon exits after
+(``protocol``) with JSON headers: ``{"op": "check", "problem", "scope", "filename"}`` with the
+source (UTF-8, at most ``protocol.SOURCE_CAP`` bytes) as the blob -> ``{"result": {...}}``;
+``ping``; ``layers``; ``shutdown``. A request over the caps gets ``{"error": ...}``, then the
+connection closes. The daemon exits after
 ``--idle`` seconds without a request (default 15 minutes).
 """
 
@@ -44,8 +46,10 @@ def peer_allowed(conn: socket.socket) -> bool:
 
 
 class Daemon:
-    def __init__(self, socket_path: Path, cache_dir: Path, workers: int, idle_s: float) -> None:
+    def __init__(self, socket_path: Path, cache_dir: Path, workers: int, idle_s: float,
+                 hide: list[Path] | None = None) -> None:
         self.socket_path = socket_path
+        self.hide = [cache_dir, *(hide or [])]  # no child may read these
         self.bank = Bank()
         self.idle_s = idle_s
         self.last = time.monotonic()
@@ -63,13 +67,13 @@ class Daemon:
 
     def _add_worker(self, cache_dir: Path) -> None:
         try:
-            w = Worker(ZygoteRunner(), cache_dir=cache_dir)
+            w = Worker(ZygoteRunner(hide=self.hide), cache_dir=cache_dir)
         except RuntimeError:
             return
         self.workers.append(w)
         self.pool.put(w)
 
-    def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+    def handle(self, req: dict[str, Any], blob: bytes = b"") -> dict[str, Any]:
         op = req.get("op")
         if op == "ping":
             return {"ok": True, "pid": os.getpid(), "workers": len(self.workers)}
@@ -86,7 +90,8 @@ class Daemon:
             problem = self.bank.get(str(req["problem"]))
             w = self.pool.get()
             try:
-                res = w.grade(problem, str(req["source"]), scope=str(req.get("scope", "all")),
+                source = blob.decode("utf-8", "surrogatepass")
+                res = w.grade(problem, source, scope=str(req.get("scope", "all")),
                               filename=str(req.get("filename", "solution.py")))
             finally:
                 self.pool.put(w)
@@ -97,7 +102,7 @@ class Daemon:
         with conn:
             if not peer_allowed(conn):
                 return
-            reader = protocol.FrameReader()
+            reader = protocol.FrameReader(protocol.CHILD_HEADER_CAP, protocol.SOURCE_CAP)
             while True:
                 try:
                     chunk = conn.recv(1 << 16)
@@ -107,12 +112,16 @@ class Daemon:
                     return
                 try:
                     frames = reader.feed(chunk)
-                except protocol.ProtocolError:
+                except protocol.ProtocolError as exc:
+                    try:
+                        conn.sendall(protocol.pack({"error": f"request refused: {exc}"}))
+                    except OSError:
+                        pass
                     return
-                for header, _ in frames:
+                for header, blob in frames:
                     self.last = time.monotonic()
                     try:
-                        reply = self.handle(header)
+                        reply = self.handle(header, blob)
                     except Exception as exc:  # noqa: BLE001 - report, keep serving
                         reply = {"error": f"{type(exc).__name__}: {exc}"}
                     self.last = time.monotonic()
@@ -159,9 +168,11 @@ def main() -> None:
     ap.add_argument("--cache", required=True)
     ap.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4))
     ap.add_argument("--idle", type=float, default=IDLE_S)
+    ap.add_argument("--hide", action="append", default=[], help="a directory no child may read")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    Daemon(Path(args.socket), Path(args.cache), args.workers, args.idle).serve()
+    Daemon(Path(args.socket), Path(args.cache), args.workers, args.idle,
+           [Path(h) for h in args.hide]).serve()
 
 
 if __name__ == "__main__":

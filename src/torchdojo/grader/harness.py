@@ -102,7 +102,22 @@ def _bootstrapping() -> Iterator[None]:
         proc._inheriting = before
 
 
-def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = None) -> None:
+def _await_ack(ack_fd: int | None) -> None:
+    """Wait until the worker has taken the output printed so far (one byte per frame).
+
+    Without it the output of the next probe could reach the worker before it has read this
+    probe's result, and be shown under the wrong test. A learner who reads or closes the
+    descriptor only muddles their own output.
+    """
+    if ack_fd is None:
+        return
+    try:
+        os.read(ack_fd, 1)
+    except OSError:
+        pass
+
+
+def run_job(job: dict[str, Any], source: str, out_fd: int, ack_fd: int | None = None) -> None:
     """Run one job (a learner's source and a tests module's source) and stream frames."""
     from torchdojo.grader import codec
     from torchdojo.probes import collect
@@ -110,6 +125,8 @@ def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = No
     def send(header: dict[str, Any], blob: bytes = b"") -> None:
         flush()
         protocol.write_frame(out_fd, header, blob)
+        if header["kind"] in ("loaded", "result"):
+            _await_ack(ack_fd)
 
     tests = load_module("_torchdojo_probes", job["tests_source"], "tests.py")
     probes = {p.name: p for p in collect(vars(tests))}
@@ -117,13 +134,13 @@ def run_job(job: dict[str, Any], out_fd: int, layers: dict[str, str] | None = No
     t0 = time.perf_counter()
     try:
         with _bootstrapping():
-            learner = load_module(LEARNER_MODULE, job["source"], filename)
+            learner = load_module(LEARNER_MODULE, source, filename)
     except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
         send({"kind": "loaded", "ok": False,
               "error": _learner_traceback(exc, filename, show_all=False),
               "exc_type": _exc_type(exc), "ms": _ms(t0)})
         return
-    send({"kind": "loaded", "ok": True, "ms": _ms(t0), "layers": layers or {}})
+    send({"kind": "loaded", "ok": True, "ms": _ms(t0)})
     for name in job["probes"]:
         p = probes[name]
         send({"kind": "start", "name": name})
@@ -163,11 +180,10 @@ def _ms(t0: float) -> int:
 
 
 def main() -> None:
-    """Plain (unsandboxed) entry: job on fd given by argv[1], frames to fd argv[2]."""
+    """Plain (unsandboxed) entry: job on fd argv[1] (then acknowledgements), frames to argv[2]."""
     job_fd, out_fd = int(sys.argv[1]), int(sys.argv[2])
-    header, _ = protocol.read_frame_blocking(job_fd)
-    os.close(job_fd)
-    run_job(header, out_fd)
+    header, blob = protocol.read_frame_blocking(job_fd)
+    run_job(header, blob.decode("utf-8", "surrogatepass"), out_fd, ack_fd=job_fd)
     flush()
     os._exit(0)
 

@@ -1,4 +1,4 @@
-"""Landlock: make the whole filesystem read-only except the sandbox's own scratch mounts.
+"""Landlock: reads only from an allow-list, writes only to the sandbox's own scratch mounts.
 
 Works without privileges (kernel 5.13+). With ABI 6+ it also stops signals to, and abstract unix
 socket connections with, processes outside the sandbox.
@@ -41,8 +41,10 @@ def _handled_fs(abi: int) -> int:
     return access
 
 
-def restrict(writable: list[str], read_write_files: list[str]) -> int:
-    """Allow reads everywhere, writes only beneath ``writable`` (and to the listed files).
+def restrict(readable: tuple[str, ...] | list[str], writable: list[str],
+             read_write_files: list[str]) -> int:
+    """Allow reads only beneath ``readable``, writes only beneath ``writable`` (and to the
+    listed files); everything else is refused with EACCES.
 
     Returns the ABI used. The caller must have set no_new_privs. Applies to this process and
     every process it starts afterwards.
@@ -61,7 +63,7 @@ def restrict(writable: list[str], read_write_files: list[str]) -> int:
                        ctypes.c_uint32(0))
     try:
         file_rights = READ_FILE | WRITE_FILE | (TRUNCATE if abi >= 3 else 0)
-        rules = [("/", READ_ONLY)] + [(p, handled) for p in writable]
+        rules = [(p, READ_ONLY) for p in readable] + [(p, handled) for p in writable]
         rules += [(p, file_rights) for p in read_write_files]
         for path, rights in rules:
             if not os.path.exists(path):

@@ -1,20 +1,27 @@
 """How a job reaches a child process: the interface the worker uses, and the plain runner.
 
 ``PlainRunner`` starts an ordinary subprocess (no sandbox) -- for bank authors' quick checks and
-as the last fallback. The sandboxed runner (``zygote.ZygoteRunner``) forks pre-warmed children
-from a torch zygote and isolates them; both hand the worker a ``ChildHandle``.
+as the last fallback. The sandboxed runner (``ZygoteRunner``) forks pre-warmed children from a
+torch zygote and isolates them; both hand the worker a ``ChildHandle``. Each runner also gives
+the worker its judges (``judging``): inline for the plain runner, which only ever sees trusted
+code, a process forked from the zygote for the sandboxed one.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
-from torchdojo.grader import protocol
+from torchdojo.grader import judging, protocol
+
+STATUS_WAIT_S = 2.0  # how long a finished child's status (its exit) may take to arrive
 
 
 @dataclass
@@ -41,11 +48,11 @@ class ChildHandle(Protocol):
     result_fd: int
     output_fd: int
 
-    def send_job(self, job: dict[str, Any]) -> None: ...
+    def send_job(self, job: dict[str, Any], source: str) -> None: ...
 
-    def kill(self) -> None: ...
+    def ack(self) -> None: ...
 
-    def wait(self, exit_frame: dict[str, Any] | None = None) -> ExitInfo: ...
+    def finish(self, kill: bool) -> ExitInfo: ...
 
 
 class Runner(Protocol):
@@ -54,9 +61,31 @@ class Runner(Protocol):
 
     def start(self, limits: dict[str, Any]) -> ChildHandle: ...
 
+    def judges(self) -> judging.Judges: ...
+
     def layers(self) -> dict[str, str]: ...
 
     def close(self) -> None: ...
+
+
+def _encode_source(source: str) -> bytes:
+    return source.encode("utf-8", "surrogatepass")
+
+
+def _write(fd: int, data: bytes) -> bool:
+    try:
+        os.write(fd, data)
+        return True
+    except OSError:  # the child has gone, or closed its end: its frames will say so
+        return False
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
 
 
 class PlainChild:
@@ -74,30 +103,25 @@ class PlainChild:
             pass_fds=(job_r, res_w), stdin=subprocess.DEVNULL, stdout=out_w,
             stderr=out_w, start_new_session=True, env=env,
         )
-        for fd in (job_r, res_w, out_w):
-            os.close(fd)
+        _close(job_r, res_w, out_w)
 
-    def send_job(self, job: dict[str, Any]) -> None:
+    def send_job(self, job: dict[str, Any], source: str) -> None:
         try:
-            protocol.write_frame(self._job_w, job)
-        except BrokenPipeError:
-            pass
-        finally:
-            os.close(self._job_w)
-
-    def kill(self) -> None:
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+            protocol.write_frame(self._job_w, job, _encode_source(source))
+        except OSError:
             pass
 
-    def wait(self, exit_frame: dict[str, Any] | None = None) -> ExitInfo:
-        rc = self._proc.wait()
-        for fd in (self.result_fd, self.output_fd):
+    def ack(self) -> None:
+        _write(self._job_w, b"A")
+
+    def finish(self, kill: bool) -> ExitInfo:
+        if kill:
             try:
-                os.close(fd)
-            except OSError:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
                 pass
+        rc = self._proc.wait()
+        _close(self._job_w, self.result_fd, self.output_fd)
         return ExitInfo(signal=-rc) if rc < 0 else ExitInfo(code=rc)
 
 
@@ -106,10 +130,15 @@ class PlainRunner:
 
     startup_s = 60.0  # a plain child imports torch itself; that is not the submission's time
 
+    def __init__(self) -> None:
+        self.last_layers: dict[str, str] = {}
+        self._judges = judging.InlineJudges()
+
     def start(self, limits: dict[str, Any]) -> PlainChild:
         return PlainChild()
 
-    last_layers: dict[str, str] = {}
+    def judges(self) -> judging.Judges:
+        return self._judges
 
     def layers(self) -> dict[str, str]:
         return {"sandbox": "none (plain subprocess)"}
@@ -121,43 +150,81 @@ class PlainRunner:
 class ZygoteChild:
     """A sandboxed child handed over by the zygote: its pid and our ends of its pipes."""
 
-    def __init__(self, pid: int, fds: list[int], group: Any) -> None:
+    def __init__(self, pid: int, fds: list[int], group: Any, runner: ZygoteRunner) -> None:
         self.pid = pid
-        self._job_w, self.result_fd, self.output_fd = fds
+        self._job_w, self.result_fd, self.output_fd, self._status_fd = fds
         self._group = group
+        self._runner = runner
 
-    def send_job(self, job: dict[str, Any]) -> None:
+    def send_job(self, job: dict[str, Any], source: str) -> None:
         if self._group is not None:
             self._group.set_memory(int(job.get("limits", {}).get("memory_mb", 1024)) << 20)
         try:
-            protocol.write_frame(self._job_w, job)
-        except (BrokenPipeError, OSError):
+            protocol.write_frame(self._job_w, job, _encode_source(source))
+        except OSError:
             pass
-        finally:
-            os.close(self._job_w)
 
-    def kill(self) -> None:
-        for target in (self.pid,):
-            try:
-                os.kill(target, signal.SIGKILL)
-            except OSError:
-                pass
+    def ack(self) -> None:
+        _write(self._job_w, b"A")
+
+    def _kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
         if self._group is not None:
             self._group.kill_all()
 
-    def wait(self, exit_frame: dict[str, Any] | None = None) -> ExitInfo:
+    def _status(self) -> dict[str, Any] | None:
+        """Read the status pipe to its end: the layers (from the child before it ran learner
+        code) and the exit (from its parent). Only trusted code ever wrote to it."""
+        reader = protocol.FrameReader()
+        exit_frame = None
+        deadline = time.monotonic() + STATUS_WAIT_S
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self._status_fd], [], [], left)
+            if not ready:
+                break
+            try:
+                chunk = os.read(self._status_fd, 1 << 16)
+                frames = reader.feed(chunk) if chunk else []
+            except (OSError, protocol.ProtocolError):
+                break
+            if not chunk:
+                break
+            for header, _ in frames:
+                if header.get("kind") == "layers" and isinstance(header.get("layers"), dict):
+                    self._runner.last_layers = {str(k): str(v)
+                                                for k, v in header["layers"].items()}
+                elif header.get("kind") == "exit":
+                    exit_frame = header
+        return exit_frame
+
+    def finish(self, kill: bool) -> ExitInfo:
+        """End the child (killing it first when ``kill``), collect its status, free it all."""
+        if kill:
+            self._kill()
+        exit_frame = self._status()
+        self._kill()  # whatever is left of it
         oom = self._group.oom_killed() if self._group is not None else False
         if self._group is not None:
             self._group.kill_all_and_remove()
-        for fd in (self.result_fd, self.output_fd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        _close(self._job_w, self.result_fd, self.output_fd, self._status_fd)
         if exit_frame is None:
             return ExitInfo(signal=signal.SIGKILL, oom=oom)
-        sig = exit_frame.get("signal")
-        return ExitInfo(code=exit_frame.get("code"), signal=sig, oom=oom)
+        sig, code = exit_frame.get("signal"), exit_frame.get("code")
+        return ExitInfo(code=code if isinstance(code, int) else None,
+                        signal=sig if isinstance(sig, int) else None, oom=oom)
+
+
+def zygote_path() -> str:
+    """The zygote's PYTHONPATH: this process's sys.path, less the current directory.
+
+    ``python -m`` puts the directory it was started in on sys.path; that is wherever the learner
+    ran ``torchdojo`` (their home, a checkout), which the sandbox has no reason to read.
+    """
+    cwd = os.path.realpath(os.getcwd())
+    return os.pathsep.join(p for p in sys.path if p and os.path.realpath(p) != cwd)
 
 
 class ZygoteRunner:
@@ -166,13 +233,15 @@ class ZygoteRunner:
     startup_s = 0.0  # children come with torch already imported
 
     def __init__(self, start_timeout: float = 120.0, *, torchvision: bool = True,
-                 warm: bool = True, wait: bool = True) -> None:
+                 warm: bool = True, wait: bool = True, hide: list[Path] | None = None) -> None:
         """Start the zygote process.
 
         ``torchvision=False`` and ``warm=False`` make a lean zygote for one-shot checks: it
         imports only torch (torchvision alone costs about as much again) and skips the warm-up
         that only pays off over many children. ``wait=False`` returns at once so the caller can
         import torch itself in parallel; ``wait_ready()`` (or the first ``start``) then waits.
+        ``hide``: directories no child may read, besides the bank's own references (the
+        workspace with its progress database and reference cache).
         """
         import json
         import socket
@@ -186,16 +255,19 @@ class ZygoteRunner:
         self._ready = False
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_NUM_THREADS": "1",
-               "LANG": "C.UTF-8", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-               **protocol.CPU_ONLY_ENV}
+               "LANG": "C.UTF-8", "PYTHONPATH": zygote_path(), **protocol.CPU_ONLY_ENV}
         flags = ([] if torchvision else ["--no-torchvision"]) + ([] if warm else ["--no-warm"])
+        for path in hide or []:
+            flags += ["--hide", str(path)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "torchdojo.grader.zygote", str(theirs.fileno()), *flags],
+            [sys.executable, "-P", "-m", "torchdojo.grader.zygote", str(theirs.fileno()),
+             *flags],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
-            start_new_session=True,
+            start_new_session=True, cwd="/",
         )
         theirs.close()
         self.last_layers: dict[str, str] = {}
+        self._judges = judging.ProcessJudges(self._fork_judge)
         if wait:
             self.wait_ready()
 
@@ -213,23 +285,35 @@ class ZygoteRunner:
             self.close()
             raise RuntimeError("the grading zygote did not start")
         self.sock.settimeout(30)
-        self._roots = {k: __import__("pathlib").Path(v) for k, v in hello["cgroups"].items()}
+        self._roots = {k: Path(v) for k, v in hello["cgroups"].items()}
         self._ready = True
 
-    def start(self, limits: dict[str, Any]) -> ZygoteChild:
+    def _take(self, what: bytes, nfds: int) -> tuple[int, list[int]]:
         self.wait_ready()
-        self.sock.send(b"T")
-        msg, fds, _, _ = self._socket.recv_fds(self.sock, 4096, 3)
-        if len(fds) != 3:
-            raise RuntimeError("the grading zygote sent a malformed child")
-        pid = int(self._json.loads(msg)["pid"])
+        self.sock.send(what)
+        msg, fds, _, _ = self._socket.recv_fds(self.sock, 4096, nfds)
+        if len(fds) != nfds:
+            _close(*fds)
+            raise RuntimeError("the grading zygote sent a malformed answer")
+        return int(self._json.loads(msg)["pid"]), fds
+
+    def start(self, limits: dict[str, Any]) -> ZygoteChild:
+        pid, fds = self._take(b"T", 4)
         group = self._cgroups.ChildGroup(self._roots, f"c{pid}") if self._roots else None
-        return ZygoteChild(pid, fds, group)
+        return ZygoteChild(pid, fds, group, self)
+
+    def _fork_judge(self) -> tuple[int, int, int]:
+        pid, (req_w, resp_r) = self._take(b"J", 2)
+        return pid, req_w, resp_r
+
+    def judges(self) -> judging.Judges:
+        return self._judges
 
     def layers(self) -> dict[str, str]:
         return dict(self.last_layers)
 
     def close(self) -> None:
+        self._judges.close()
         try:
             self.sock.close()
         except OSError:

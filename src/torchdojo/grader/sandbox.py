@@ -16,6 +16,7 @@ import resource
 import socket
 import struct
 import sys
+from dataclasses import dataclass
 
 from torchdojo.grader import cgroups, landlock, linux, protocol, seccomp
 
@@ -74,6 +75,86 @@ def enter_namespaces(group: cgroups.ChildGroup | None, memory_mb: int) -> bool:
     return True
 
 
+SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc", "/proc",
+               "/sys", "/dev")
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """What a child may read: worked out once in the zygote, applied in every child.
+
+    ``allow``: the paths Landlock lets the child read (everything else is unreadable);
+    ``hide``: the secret directories an empty read-only tmpfs is mounted over, for machines or
+    paths where Landlock cannot say no (the references of the bank, the workspace with its
+    progress database and reference cache).
+    """
+
+    allow: tuple[str, ...]
+    hide: tuple[str, ...]
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def default_secrets() -> list[str]:
+    """The bank's problem folders (references, mutants) and the concept cards' answers."""
+    import torchdojo
+
+    pkg = os.path.dirname(torchdojo.__file__)
+    return [os.path.join(pkg, "problems"), os.path.join(pkg, "concepts")]
+
+
+def needed_paths() -> list[str]:
+    """Where this Python imports from: its prefixes and every directory on sys.path."""
+    cands = [sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix,
+             os.path.dirname(os.path.realpath(sys.executable))]
+    for p in sys.path:
+        if p and os.path.isdir(p):
+            cands.append(p)
+        elif p and os.path.isfile(p):  # a zip on sys.path
+            cands.append(p)
+    return sorted({os.path.realpath(p) for p in cands})
+
+
+def read_plan(extra_secrets: list[str]) -> ReadPlan:
+    """The system directories and what Python needs, with the secrets carved out.
+
+    Landlock only ever allows, so a directory that holds a secret somewhere below it (a checkout
+    on sys.path holding the bank, a virtual environment with torchdojo installed in it) is
+    allowed entry by entry, down to the secret, which is left out.
+    """
+    needed = needed_paths()
+    # any other copy of the bank importable from here (a second checkout on sys.path, an
+    # installed package beside an editable one) holds the same references
+    copies = [os.path.join(n, "torchdojo", sub) for n in needed for sub in ("problems", "concepts")
+              if os.path.isdir(os.path.join(n, "torchdojo", "problems"))]
+    secrets = sorted({os.path.realpath(p) for p in [*default_secrets(), *copies, *extra_secrets]
+                      if p})
+    allow: list[str] = []
+
+    def visit(path: str, depth: int = 0) -> None:
+        real = os.path.realpath(path)
+        if any(_inside(real, s) for s in secrets) or not os.path.exists(real):
+            return
+        if depth < 12 and os.path.isdir(real) and any(_inside(s, real) for s in secrets):
+            try:
+                entries = sorted(os.scandir(real), key=lambda e: e.name)
+            except OSError:
+                return
+            for e in entries:
+                visit(e.path, depth + 1)
+        elif real not in allow:
+            allow.append(real)
+
+    for path in [*SYSTEM_DIRS, *needed]:
+        visit(path)
+    # a secret that holds something Python needs (a workspace holding the venv) cannot be
+    # covered by a mount; Landlock still leaves it out
+    hide = [s for s in secrets if os.path.isdir(s) and not any(_inside(n, s) for n in needed)]
+    return ReadPlan(tuple(allow), tuple(hide))
+
+
 def _under_tmp_needed() -> list[str]:
     """Directories Python imports from that the scratch tmpfs on /tmp would hide.
 
@@ -90,7 +171,22 @@ def _under_tmp_needed() -> list[str]:
     return keep
 
 
-def _mounts() -> str:
+def _hide(paths: tuple[str, ...]) -> list[str]:
+    """Mount an empty read-only tmpfs over each secret directory; the ones it covered."""
+    hidden = []
+    for path in paths:
+        if not os.path.isdir(path):
+            continue  # under the fresh /tmp, say: already gone
+        try:
+            linux.mount("tmpfs", path, "tmpfs", linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC
+                        | linux.MS_RDONLY, "size=4k,mode=0555")
+            hidden.append(path)
+        except OSError:
+            pass
+    return hidden
+
+
+def _mounts(plan: ReadPlan) -> str:
     linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)
     opts = linux.MS_NOSUID | linux.MS_NODEV
     keep = _under_tmp_needed()
@@ -119,6 +215,10 @@ def _mounts() -> str:
         pass
     os.makedirs(SCRATCH, mode=0o777, exist_ok=True)
     os.chmod(SCRATCH, 0o777)
+    hidden = _hide(plan.hide)
+    LAYERS["hidden"] = (f"on (empty tmpfs over {len(hidden)} secret director"
+                        f"{'y' if len(hidden) == 1 else 'ies'}: {', '.join(hidden)})"
+                        if hidden else "off (nothing to hide, or mounts refused)")
     also = f"; read-only {', '.join(kept)}" if kept else ""
     if len(kept) < len(keep):
         also += f"; could not keep {', '.join(p for p in keep if p not in kept)}"
@@ -175,12 +275,13 @@ def _outer_root() -> bool:
     return len(first) >= 3 and first[0] == "0" and first[1] == "0"
 
 
-def lock_down(pid_ns: bool) -> None:
+def lock_down(pid_ns: bool, plan: ReadPlan) -> None:
     """Inner child (pid 1 of the new pid namespace, when there is one): the remaining layers."""
     linux.prctl(linux.PR_SET_PDEATHSIG, 9)
     LAYERS["pid namespace"] = "on (whole tree dies with the job)" if pid_ns else "off"
-    mounted = _try("filesystem", _mounts)
+    mounted = _try("filesystem", lambda: _mounts(plan))
     if not mounted:
+        LAYERS["hidden"] = "off (no mount namespace)"
         os.makedirs(SCRATCH, exist_ok=True)
     if LAYERS.get("namespaces", "").startswith("on"):
         _try("network", _loopback_up)
@@ -192,8 +293,10 @@ def lock_down(pid_ns: bool) -> None:
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     writable = [SCRATCH] if not mounted else ["/tmp", "/dev/shm"]
     devices = ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"]
-    _try("landlock", lambda: f"on (ABI {landlock.restrict(writable, devices)}, "
-                             "read-only outside scratch)")
+    _try("landlock", lambda: f"on (ABI {landlock.restrict(plan.allow, writable, devices)}, "
+                             f"reads only {len(plan.allow)} allowed paths: the system, Python "
+                             "and its packages, not the bank's references or the workspace; "
+                             "writes only the scratch)")
     _try("seccomp", lambda: seccomp.install() or "on (deny-list)")
     os.environ.clear()
     os.environ.update(PATH="/usr/local/bin:/usr/bin:/bin", HOME=SCRATCH, TMPDIR=SCRATCH,

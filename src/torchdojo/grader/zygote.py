@@ -1,4 +1,4 @@
-"""The zygote: imports torch once, then forks sandboxed children ahead of need.
+"""The zygote: imports torch once, then forks sandboxed children ahead of need, and judges.
 
 Process tree per job::
 
@@ -11,8 +11,15 @@ Process tree per job::
 The zygote set one thread, imported torch, torchvision and numpy, froze its heap and keeps one
 child forked in advance, already isolated and waiting for its job. It holds no bank, no
 references and no environment, never runs a parallel op and never touches CUDA. When the worker
-asks, it passes the spare child's pipe ends over the control socket (SCM_RIGHTS) and forks the
-next one.
+asks (``T``), it passes the spare child's pipe ends over the control socket (SCM_RIGHTS) and
+forks the next one. Four pipes per child: the job (and then one acknowledgement byte per frame),
+the result frames, the captured output, and a status pipe that only trusted code writes: P
+reports its sandbox layers there and closes it before any learner code runs, C reports how P
+ended. On ``J`` the zygote forks a judge process instead (``judging.serve``), which compares
+observations under a memory limit, outside the sandbox but apart from the worker.
+
+The read allow-list of every child (``sandbox.read_plan``) is worked out here once: what
+Python needs, minus the secrets named with ``--hide`` and the bank's references.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ def _prepare(torchvision: bool = True, warm: bool = True) -> None:
         except Exception:  # noqa: BLE001 - optional for the core tracks
             pass
     import torchdojo.grader.harness  # noqa: F401
+    import torchdojo.grader.judging  # noqa: F401
     import torchdojo.grader.sandbox  # noqa: F401
     import torchdojo.probes  # noqa: F401
     from torchdojo.grader import codec
@@ -59,13 +67,14 @@ def _prepare(torchvision: bool = True, warm: bool = True) -> None:
     torch.autograd.grad(y, x, torch.ones_like(y))
     # The first optimizer step imports torch._dynamo (about 2 s without torchvision loaded).
     torch.optim.SGD([x], lr=0.1).step()
-    codec.encode(codec.sanitize({"t": x.detach().numpy(), "g": x.grad, "n": 1.0}))
+    codec.decode(codec.encode(codec.sanitize({"t": x.detach().numpy(), "g": x.grad, "n": 1.0})))
 
 
-def _child(ctl: socket.socket, job_r: int, res_w: int, out_w: int, roots: dict) -> None:
+def _child(ctl: socket.socket, fds: dict[str, int], roots: dict, plan: object) -> None:
     """Runs in the forked outer child; never returns."""
     from torchdojo.grader import cgroups, harness, protocol, sandbox
 
+    job_r, res_w, out_w, status_w = fds["job"], fds["res"], fds["out"], fds["status"]
     try:
         ctl.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -80,29 +89,32 @@ def _child(ctl: socket.socket, job_r: int, res_w: int, out_w: int, roots: dict) 
         inner = os.fork()
         if inner == 0:
             try:
-                sandbox.lock_down(pid_ns)
-                job, _ = protocol.read_frame_blocking(job_r)
-                os.close(job_r)
+                sandbox.lock_down(pid_ns, plan)
+                job, blob = protocol.read_frame_blocking(job_r)
                 limits = job.get("limits", {})
                 in_group = sandbox.LAYERS["cgroup"].startswith("on")
                 sandbox.apply_limits(float(limits.get("time_s", 5)),
                                      int(limits.get("memory_mb", DEFAULT_MEMORY_MB)),
                                      "memory" in roots and in_group, "pids" in roots and in_group)
-                harness.run_job(job, res_w, layers=dict(sandbox.LAYERS))
+                # the last word of trusted code: no learner code has run yet
+                protocol.write_frame(status_w, {"kind": "layers", "layers": dict(sandbox.LAYERS)})
+                os.close(status_w)
+                harness.run_job(job, blob.decode("utf-8", "surrogatepass"), res_w, ack_fd=job_r)
             except BaseException:  # noqa: BLE001
                 traceback.print_exc()
                 os._exit(70)
             harness.flush()
             os._exit(0)
-        os.close(job_r)
+        for fd in (job_r, res_w):  # the result pipe ends when P (and all it started) is gone
+            os.close(fd)
         _, status = os.waitpid(inner, 0)
-        frame = {"kind": "exit"}
+        frame: dict[str, object] = {"kind": "exit"}
         if os.WIFSIGNALED(status):
             frame["signal"] = os.WTERMSIG(status)
         else:
             frame["code"] = os.WEXITSTATUS(status)
         try:
-            protocol.write_frame(res_w, frame)
+            protocol.write_frame(status_w, frame)
         except OSError:
             pass
     except BaseException:  # noqa: BLE001
@@ -111,34 +123,62 @@ def _child(ctl: socket.socket, job_r: int, res_w: int, out_w: int, roots: dict) 
     os._exit(0)
 
 
-def _fork_spare(ctl: socket.socket, roots: dict) -> tuple[int, list[int]]:
-    job_r, job_w = os.pipe()
-    res_r, res_w = os.pipe()
-    out_r, out_w = os.pipe()
+def _fork_spare(ctl: socket.socket, roots: dict, plan: object) -> tuple[int, list[int]]:
+    ends = {name: os.pipe() for name in ("job", "res", "out", "status")}
+    ours = [ends["job"][1], ends["res"][0], ends["out"][0], ends["status"][0]]
+    theirs = {"job": ends["job"][0], "res": ends["res"][1], "out": ends["out"][1],
+              "status": ends["status"][1]}
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        for fd in (job_w, res_r, out_r):
+        for fd in ours:
             os.close(fd)
-        _child(ctl, job_r, res_w, out_w, roots)
-    for fd in (job_r, res_w, out_w):
+        _child(ctl, theirs, roots, plan)
+    for fd in theirs.values():
         os.close(fd)
-    return pid, [job_w, res_r, out_r]
+    return pid, ours
 
 
-def serve(ctl_fd: int, torchvision: bool = True, warm: bool = True) -> None:
-    """Main loop: answer each 'T' (take) with a ready child's pid and pipe ends."""
-    from torchdojo.grader import cgroups
+def _fork_judge(ctl: socket.socket) -> tuple[int, list[int]]:
+    """A judge process: requests in on one pipe, verdicts out on the other."""
+    req_r, req_w = os.pipe()
+    resp_r, resp_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ctl.close()
+            for fd in (req_w, resp_r):
+                os.close(fd)
+            os.setsid()
+            from torchdojo.grader import judging, linux
+
+            linux.prctl(linux.PR_SET_PDEATHSIG, 9)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            judging.serve(req_r, resp_w)
+        except BaseException:  # noqa: BLE001
+            traceback.print_exc()
+            os._exit(72)
+        os._exit(0)
+    for fd in (req_r, resp_w):
+        os.close(fd)
+    return pid, [req_w, resp_r]
+
+
+def serve(ctl_fd: int, torchvision: bool = True, warm: bool = True,
+          hide: list[str] | None = None) -> None:
+    """Main loop: answer each 'T' (take) with a ready child, each 'J' with a judge process."""
+    from torchdojo.grader import cgroups, sandbox
 
     ctl = socket.socket(fileno=ctl_fd)
     _prepare(torchvision, warm)
+    plan = sandbox.read_plan(hide or [])
     roots = {k: str(v) for k, v in cgroups.backend().items()}
     roots_p = {k: __import__("pathlib").Path(v) for k, v in roots.items()}
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     gc.collect()
     gc.freeze()
-    spare = _fork_spare(ctl, roots_p)
+    spare = _fork_spare(ctl, roots_p, plan)
     ctl.send(json.dumps({"ready": True, "cgroups": roots}).encode())
     while True:
         try:
@@ -152,9 +192,19 @@ def serve(ctl_fd: int, torchvision: bool = True, warm: bool = True) -> None:
             socket.send_fds(ctl, [json.dumps({"pid": pid}).encode()], fds)
             for fd in fds:
                 os.close(fd)
-            spare = _fork_spare(ctl, roots_p)
+            spare = _fork_spare(ctl, roots_p, plan)
+        elif msg == b"J":
+            pid, fds = _fork_judge(ctl)
+            socket.send_fds(ctl, [json.dumps({"pid": pid}).encode()], fds)
+            for fd in fds:
+                os.close(fd)
+
+
+def main(argv: list[str]) -> None:
+    hide = [argv[i + 1] for i, a in enumerate(argv) if a == "--hide" and i + 1 < len(argv)]
+    serve(int(argv[0]), torchvision="--no-torchvision" not in argv, warm="--no-warm" not in argv,
+          hide=hide)
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), torchvision="--no-torchvision" not in sys.argv,
-          warm="--no-warm" not in sys.argv)
+    main(sys.argv[1:])
