@@ -244,3 +244,70 @@ def test_serve_answers_and_says_when_the_port_is_taken(tmp_path: Path) -> None:
         srv.terminate()
         out = srv.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def _with_notes(source: str, notes: str) -> str:
+    """A correct solution with a learner's long notes in comments."""
+    return source + "\n" + "".join(f"# {line}\n" for line in notes.splitlines())
+
+
+def test_large_real_submissions_are_graded_on_every_path(ws: Path, tmp_path: Path) -> None:
+    """70 KB of comments, or 17 k characters of Chinese notes, are a real file: graded, not
+    refused, through the daemon, cold, and the notebook API. Past 1 MiB: a clear message."""
+    import torchdojo
+
+    ref = Bank().get(PID).read("solution.py")
+    english = _with_notes(ref, ("why this works: the array shares the tensor's memory " * 10
+                                + "\n") * 140)
+    note = "张量与数组共享同一块内存，所以修改一个另一个也会变。"
+    chinese = _with_notes(ref, (note * 4 + "\n") * 200)
+    assert len(english.encode()) > 70_000
+    assert sum("\u4e00" <= c <= "\u9fff" for c in chinese) > 17_000
+    for name, src in (("english", english), ("chinese", chinese)):
+        f = tmp_path / f"{name}.py"
+        f.write_text(src, encoding="utf-8")
+        for extra in ([], ["--cold"]):
+            out = run(ws, "check", PID, "--file", str(f), "--json", *extra)
+            assert out.returncode == 0, (name, extra, out.stdout[-500:], out.stderr[-2000:])
+            assert json.loads(out.stdout)["status"] == "pass"
+        assert torchdojo.check(PID, str(f), workspace=ws).passed
+    huge = tmp_path / "huge.py"
+    huge.write_text(_with_notes(ref, ("x" * 100 + "\n") * 11_000), encoding="utf-8")
+    for extra in ([], ["--cold"]):
+        out = run(ws, "check", PID, "--file", str(huge), *extra)
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr[-2000:]
+        assert "up to 1024 KiB (1 MiB)" in " ".join(out.stdout.split()), out.stdout
+    assert "up to 1024 KiB" in torchdojo.check(PID, str(huge), workspace=ws).message
+
+
+def test_a_malformed_frame_is_a_recorded_attempt_not_a_traceback(ws: Path, tmp_path: Path
+                                                                 ) -> None:
+    from torchdojo.store import Store
+
+    store = Store(ws / ".torchdojo" / "progress.sqlite3")
+    before = len(store.attempts())
+    store.close()
+    bad = tmp_path / "forged.py"
+    bad.write_text(textwrap.dedent("""
+        import json, os, struct
+
+        def to_numpy(t):
+            h = json.dumps({"kind": "result", "name": "x", "ok": True, "ms": "soon"}).encode()
+            for fd in range(3, 64):
+                try:
+                    os.write(fd, struct.pack(">II", len(h), 0) + h)
+                except OSError:
+                    pass
+            print("\\x1b[32mPASS\\x1b[0m")
+
+        def from_numpy_shared(a):
+            return to_numpy(a)
+
+        copy_from_numpy = from_numpy_shared
+        """))
+    out = run(ws, "check", PID, "--file", str(bad))
+    assert out.returncode == 1 and "Traceback" not in out.stdout + out.stderr, out.stderr
+    assert "\x1b" not in out.stdout
+    store = Store(ws / ".torchdojo" / "progress.sqlite3")
+    assert len(store.attempts()) == before + 1
+    store.close()

@@ -108,8 +108,8 @@ def test_state_changes_need_the_token_and_a_local_origin(tmp_path: Path) -> None
     same = {**H, "Origin": "http://testserver"}
     assert c.post(f"/api/problems/{PID}/check", json=body, headers=same).status_code == 200
     assert graded == ["x = 1\n"]
-    too_big = {"code": "x" * 300_000}
-    assert c.put(f"/api/problems/{PID}/code", json=too_big, headers=H).status_code == 422
+    too_big = {"code": "x" * (1024 * 1024 + 1)}  # one byte over the grader's 1 MiB
+    assert c.put(f"/api/problems/{PID}/code", json=too_big, headers=H).status_code == 413
     assert c.post(f"/api/problems/{PID}/check", json={"code": "", "scope": "nope"},
                   headers=H).status_code == 422
 
@@ -202,3 +202,33 @@ def test_openapi_schema_describes_the_check(tmp_path: Path) -> None:
     props = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
     assert set(props) == {"code", "scope"} and props["scope"]["enum"] == ["public", "all"]
     assert {"/api/problems", "/api/progress", "/api/quiz/next"} <= set(schema["paths"])
+
+
+def test_large_code_is_graded_and_oversize_is_refused_without_an_echo(real) -> None:  # type: ignore[no-untyped-def]
+    """Up to 1 MiB of editor text is graded (a solution with long Chinese notes); past it, a
+    clear 413 that names the limit; a huge or malformed body is never sent back."""
+    ws, c = real
+    from torchdojo.grader.protocol import SOURCE_CAP
+
+    ref = Bank().get(PID).read("solution.py")
+    notes = "".join(f"# 第{i}行：张量与数组共享内存，修改一个另一个也会变。\n" for i in range(900))
+    res = c.post(f"/api/problems/{PID}/check", json={"code": ref + notes}, headers=H)
+    assert res.status_code == 200 and res.json()["status"] == "pass", res.text[:500]
+    exact = ref + "#" + "x" * (SOURCE_CAP - len(ref.encode()) - 2) + "\n"
+    assert len(exact.encode()) == SOURCE_CAP  # exactly the cap: accepted
+    assert c.put(f"/api/problems/{PID}/code", json={"code": exact}, headers=H).status_code == 200
+    over = exact + "中"
+    for method, path in (("PUT", f"/api/problems/{PID}/code"),
+                         ("POST", f"/api/problems/{PID}/check")):
+        r = c.request(method, path, json={"code": over}, headers=H)
+        assert r.status_code == 413 and "up to 1024 KiB (1 MiB)" in r.json()["detail"], r.text[:300]
+        assert len(r.content) < 1000
+    assert ws.path_for(Bank().get(PID)).read_text() == exact  # the refused text was not saved
+    big = b'{"code": "' + b"x" * (50 << 20) + b'"}'
+    r = c.post(f"/api/problems/{PID}/check", content=big,
+               headers={**H, "Content-Type": "application/json"})
+    assert r.status_code == 413 and len(r.content) < 1000
+    r = c.post(f"/api/problems/{PID}/check", json={"code": 5, "scope": "x" * 100_000},
+               headers=H)
+    assert r.status_code == 422 and len(r.content) < 2000 and "xxxx" not in r.text
+    assert c.get("/api/progress").status_code == 200

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -34,6 +35,7 @@ from starlette.concurrency import run_in_threadpool
 
 from torchdojo.bank import LANGS, Bank, Problem, canonical_lang
 from torchdojo.cards import Card, Deck
+from torchdojo.grader.protocol import SOURCE_CAP, source_too_large
 from torchdojo.progress import card_rows, due_cards, progress
 from torchdojo.results import Result
 from torchdojo.review import now, phase, schedule
@@ -44,13 +46,15 @@ from torchdojo.workspace import Workspace
 STATIC = Path(__file__).parent / "static"
 TOKEN_HEADER = "X-Torchdojo-Token"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-MAX_CODE = 200_000  # characters; a workspace file is a few KiB
+MAX_CODE = SOURCE_CAP  # UTF-8 bytes of the editor's text: the limit of every grading path
+# a request body: the code as JSON, with room for escapes; anything bigger is refused unread
+BODY_CAP = 8 * 1024 * 1024
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 # -- request bodies ---------------------------------------------------------------------------
 class CodeIn(BaseModel):
-    code: str = Field(max_length=MAX_CODE)
+    code: str  # at most MAX_CODE bytes (checked in UTF-8, with a message, by the handlers)
 
 
 class CheckIn(CodeIn):
@@ -123,11 +127,21 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
         if request.method not in SAFE_METHODS and request.url.path.startswith("/api/") and \
                 not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), token):
             return JSONResponse({"detail": f"missing or wrong {TOKEN_HEADER}"}, 403)
+        too_big = _body_too_large(request)
+        if too_big:
+            return JSONResponse({"detail": too_big[1]}, too_big[0])
         response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's default answer repeats the input: never send a request body back
+        errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:200],
+                   "type": str(e.get("type", ""))} for e in exc.errors()[:10]]
+        return JSONResponse({"detail": errors}, 422)
 
     @contextmanager
     def store() -> Iterator[Store]:
@@ -163,7 +177,7 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
         html = (STATIC / "index.html").read_text(encoding="utf-8")
-        return HTMLResponse(html.replace("{{TOKEN}}", token),
+        return HTMLResponse(html.replace("{{TOKEN}}", token).replace("{{MAX_CODE}}", str(MAX_CODE)),
                             headers={"Cache-Control": "no-store"})
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -194,6 +208,9 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
     @app.put("/api/problems/{pid}/code", summary="Save the editor's text to the workspace file")
     def save_code(pid: str, body: CodeIn) -> dict:
         p = problem(pid)
+        too_big = source_too_large(body.code)
+        if too_big:
+            raise HTTPException(413, f"not saved: {too_big}")
         path = ws.path_for(p)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body.code, encoding="utf-8")
@@ -319,6 +336,26 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
     app.state.token = token
     app.state.warm = warm  # start the grader now (the daemon, or a cold worker), not at check 1
     return app
+
+
+def _body_too_large(request: Request) -> tuple[int, str] | None:
+    """(status, message) for a request body this app will not read, or None."""
+    if request.method in SAFE_METHODS:
+        return None
+    declared = request.headers.get("content-length")
+    if declared is None:
+        if request.headers.get("transfer-encoding"):
+            return 411, "a request body needs a Content-Length"
+        return None
+    try:
+        size = int(declared)
+    except ValueError:
+        return 400, "a malformed Content-Length"
+    if size > BODY_CAP:
+        return 413, (f"a request body of {size / 1048576:.1f} MiB is more than this app accepts "
+                     f"({BODY_CAP >> 20} MiB); the editor takes files of up to "
+                     f"{MAX_CODE >> 20} MiB")
+    return None
 
 
 def _hostname(host: str) -> str:

@@ -3,6 +3,8 @@
 "use strict";
 
 const TOKEN = document.querySelector('meta[name="torchdojo-token"]').content;
+// the grader takes files of up to this many UTF-8 bytes; the editor says so before sending
+const MAX_CODE = Number(document.querySelector('meta[name="torchdojo-max-code"]').content);
 const $ = (sel, root = document) => root.querySelector(sel);
 const main = () => $("#main");
 let LANG = "en";
@@ -16,7 +18,7 @@ const WORDS = {
        new: "new", attempted: "attempted", solved: "solved", run: "Run", submit: "Submit",
        save: "Save", reset: "Reset", hint: "Show a hint", no_more_hints: "All hints are shown",
        solution: "Solution", confirm_solution: "You have not solved this yet. Show the solution anyway?",
-       running: "Grading…", queued: "A check is already running: its result comes first.", saved: "Saved",
+       running: "Grading…", queued: "A check is already running: its result comes first.", saved: "Saved", too_big: "This file is {n} KiB; the grader takes files of up to {max} KiB (1 MiB). Shorten it to save or run it.",
        passed: "passed", failed: "not yet", reset_confirm: "Replace your code with the starter? (your file is kept as .bak)",
        your_file: "Your file", hints: "Hints", results: "Results", explanation: "Explanation",
        check: "Check", right: "Right!", wrong: "Not quite. The answer:", next: "Next card",
@@ -30,7 +32,7 @@ const WORDS = {
        new: "未开始", attempted: "尝试过", solved: "已解决", run: "运行", submit: "提交",
        save: "保存", reset: "重置", hint: "显示提示", no_more_hints: "提示已全部显示",
        solution: "参考答案", confirm_solution: "你还没有通过这道题。仍然查看参考答案吗？",
-       running: "评测中…", queued: "已有一次评测在进行，请等待它的结果。", saved: "已保存",
+       running: "评测中…", queued: "已有一次评测在进行，请等待它的结果。", saved: "已保存", too_big: "这个文件有 {n} KiB，评测器最多接受 {max} KiB（1 MiB）。请缩短后再保存或运行。",
        passed: "通过", failed: "未通过", reset_confirm: "用初始代码替换你的代码？（原文件保存为 .bak）",
        your_file: "你的文件", hints: "提示", results: "结果", explanation: "讲解",
        check: "检查", right: "正确！", wrong: "不对。答案是：", next: "下一张",
@@ -44,7 +46,7 @@ const WORDS = {
        new: "未開始", attempted: "嘗試過", solved: "已解決", run: "執行", submit: "提交",
        save: "儲存", reset: "重設", hint: "顯示提示", no_more_hints: "提示已全部顯示",
        solution: "參考答案", confirm_solution: "你還沒有通過這道題。仍然查看參考答案嗎？",
-       running: "評測中…", queued: "已有一次評測在進行，請等待它的結果。", saved: "已儲存",
+       running: "評測中…", queued: "已有一次評測在進行，請等待它的結果。", saved: "已儲存", too_big: "這個檔案有 {n} KiB，評測器最多接受 {max} KiB（1 MiB）。請縮短後再儲存或執行。",
        passed: "通過", failed: "未通過", reset_confirm: "用初始程式碼取代你的程式碼？（原檔案保存為 .bak）",
        your_file: "你的檔案", hints: "提示", results: "結果", explanation: "講解",
        check: "檢查", right: "正確！", wrong: "不對。答案是：", next: "下一張",
@@ -211,14 +213,24 @@ async function showProblem(pid) {
   if (window.TorchdojoEditor) editor = window.TorchdojoEditor.createEditor(editorBox, p.code, opts);
   else editor = textareaEditor(editorBox, p.code, opts);   // the bundle failed to load
 
+  function tooBig() {  // the limit every grading path has, said here before anything is sent
+    const n = new TextEncoder().encode(editor.getValue()).length;
+    if (n <= MAX_CODE) return false;
+    const msg = t("too_big").replace("{n}", Math.ceil(n / 1024)).replace("{max}", MAX_CODE / 1024);
+    results.replaceChildren(el("div", {class: "verdict error", id: "too-big"}, msg));
+    return true;
+  }
+
   async function save(announce) {
     clearTimeout(saveTimer);
+    if (tooBig()) return;
     await api("PUT", `/problems/${pid}/code`, {code: editor.getValue()});
     if (announce) toast(t("saved"));
   }
 
   async function grade(scope) {
     if (runBtn.disabled) { toast(t("queued")); return; }  // refused here, said so; the server queues
+    if (tooBig()) return;
     clearTimeout(saveTimer);
     runBtn.disabled = submitBtn.disabled = true;
     spinner.hidden = false;
