@@ -162,3 +162,18 @@ def test_the_quiz_in_the_browser(server, page: Page) -> None:  # type: ignore[no
     first = card.get_attribute("data-card")
     page.click("#quiz-next")
     expect(page.locator("article.card")).not_to_have_attribute("data-card", first or "")
+
+
+def test_the_editor_says_when_a_file_is_over_the_limit(server, page: Page) -> None:  # type: ignore[no-untyped-def]
+    """The grader's 1 MiB limit, said in the page before anything is sent (and not saved)."""
+    url, ws = server
+    p = Bank().get("gram_matrix")
+    page.goto(url + f"/#/p/{p.id}")
+    expect(page.locator("#editor .cm-editor")).to_be_visible()
+    _type_code(page, p.read("starter.py") + "#" + "x" * (1 << 20) + "\n")
+    page.click("#run-btn")
+    expect(page.locator("#too-big")).to_contain_text("1 MiB")
+    assert not ws.path_for(p).exists() or len(ws.path_for(p).read_bytes()) < (1 << 20)
+    _type_code(page, p.read("solution.py"))
+    page.click("#submit-btn")
+    expect(page.locator("#verdict[data-status=pass]")).to_be_visible(timeout=30_000)
