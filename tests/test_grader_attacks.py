@@ -223,3 +223,27 @@ def test_source_probes_pass_honest_code_and_respect_docstrings(worker, judges_pr
             "    return torch.arange(n, dtype=torch.float32) ** 2\n")
     res = worker.grade(judges_problem, code)
     assert res.passed, res.to_json()
+
+
+def test_the_worker_neither_decodes_nor_runs_bank_code(tmp_path) -> None:
+    """Observations are decoded, tests.py run and judges applied only in the judge process: the
+    worker's own process never even imports torch (which is also why a cold check costs one
+    torch import, the zygote's)."""
+    import subprocess
+    import sys
+
+    script = textwrap.dedent("""
+        import sys
+        from torchdojo.bank import Bank
+        from torchdojo.grader.runner import ZygoteRunner
+        from torchdojo.grader.worker import Worker
+        p = Bank().get("tensor_numpy_bridge")
+        w = Worker(ZygoteRunner(torchvision=False, warm=False))
+        assert w.grade(p, p.read("solution.py")).passed
+        assert not w.grade(p, p.read("starter.py")).passed
+        print("torch" in sys.modules, any(m.startswith("_torchdojo_tests") for m in sys.modules))
+        """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=300, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "False"], out.stdout

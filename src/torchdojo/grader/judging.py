@@ -31,6 +31,20 @@ REQUEST_CAP = 192 * 1024 * 1024  # source, observations and references of one ch
 _MESSAGE_CAP = 400
 
 
+@dataclass(frozen=True)
+class ProbeInfo:
+    """What the worker knows of a probe: enough to run and report it, none of its code."""
+
+    name: str
+    description: str
+    public: bool
+    runs_in_child: bool
+
+    @classmethod
+    def of(cls, p: Probe) -> ProbeInfo:
+        return cls(p.name, p.description, p.public, p.runs_in_child)
+
+
 @dataclass
 class Item:
     """One probe to judge: the learner's encoded observation and the reference's."""
@@ -71,6 +85,8 @@ def judge_one(p: Probe, item: Item, source: str) -> str | None:
 
 
 class Judges(Protocol):
+    def describe(self, key: str, tests_source: str) -> list[ProbeInfo]: ...
+
     def judge(self, key: str, tests_source: str, items: list[Item], source: str
               ) -> dict[str, str | None]: ...
 
@@ -83,11 +99,17 @@ class InlineJudges:
     def __init__(self) -> None:
         self._probes: dict[str, dict[str, Probe]] = {}
 
-    def judge(self, key: str, tests_source: str, items: list[Item], source: str
-              ) -> dict[str, str | None]:
+    def _of(self, key: str, tests_source: str) -> dict[str, Probe]:
         if key not in self._probes:
             self._probes[key] = tests_probes(tests_source, key)
-        probes = self._probes[key]
+        return self._probes[key]
+
+    def describe(self, key: str, tests_source: str) -> list[ProbeInfo]:
+        return [ProbeInfo.of(p) for p in self._of(key, tests_source).values()]
+
+    def judge(self, key: str, tests_source: str, items: list[Item], source: str
+              ) -> dict[str, str | None]:
+        probes = self._of(key, tests_source)
         return {it.name: judge_one(probes[it.name], it, source) for it in items}
 
     def close(self) -> None:
@@ -116,6 +138,26 @@ class ProcessJudges:
                     raise
         raise AssertionError("unreachable")
 
+    def describe(self, key: str, tests_source: str) -> list[ProbeInfo]:
+        """The probes of a ``tests.py``, read in the judge process: the worker itself never
+        runs bank code (nor imports torch, which every ``tests.py`` does)."""
+        _, _, resp = self._send({"op": "describe", "key": key, "tests_source": tests_source}, b"")
+        reader = protocol.FrameReader(protocol.REPLY_CAP, 0)
+        deadline = time.monotonic() + 60  # a first import of what tests.py needs
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([resp], [], [], left)[0]:
+                self.close()
+                raise RuntimeError("the judge process did not describe the probes in time")
+            chunk = os.read(resp, 1 << 16)
+            if not chunk:
+                self.close()
+                raise RuntimeError("the judge process died describing the probes")
+            for h, _ in reader.feed(chunk):
+                if "error" in h:
+                    raise RuntimeError(f"tests.py of {key} failed to load: {h['error']}")
+                return [ProbeInfo(**d) for d in h["probes"]]
+
     def judge(self, key: str, tests_source: str, items: list[Item], source: str
               ) -> dict[str, str | None]:
         src = source.encode("utf-8", "surrogatepass")
@@ -143,7 +185,9 @@ class ProcessJudges:
                 why = "the result could not be checked (the judge ran out of memory or died)"
                 break
             for h, _ in reader.feed(chunk):
-                if h.get("done"):
+                if "error" in h:  # tests.py itself did not load: a bank bug
+                    why, done = f"the result could not be checked ({h['error']})", True
+                elif h.get("done"):
                     done = True
                 else:
                     verdicts[str(h["name"])] = h.get("message")
@@ -191,8 +235,16 @@ def serve(req_fd: int, resp_fd: int) -> None:
         key = str(header["key"])
         if key not in cache:
             cache.clear()  # one problem at a time is the common case; keep memory flat
-            cache[key] = tests_probes(header["tests_source"], key)
+            try:
+                cache[key] = tests_probes(header["tests_source"], key)
+            except Exception as exc:  # noqa: BLE001 - a bank bug, reported to the worker
+                protocol.write_frame(resp_fd, {"error": f"{type(exc).__name__}: {exc}"})
+                continue
         probes = cache[key]
+        if header.get("op") == "describe":
+            protocol.write_frame(resp_fd, {"probes": [ProbeInfo.of(p).__dict__
+                                                      for p in probes.values()]})
+            continue
         view = memoryview(blob)
         n = int(header["source"])
         source = bytes(view[:n]).decode("utf-8", "surrogatepass")

@@ -24,9 +24,8 @@ from typing import Any
 
 from torchdojo.bank import Problem
 from torchdojo.grader import protocol
-from torchdojo.grader.judging import Item
+from torchdojo.grader.judging import Item, ProbeInfo
 from torchdojo.grader.runner import ChildHandle, ExitInfo, Runner
-from torchdojo.probes import Probe, collect
 from torchdojo.results import Result, TestResult
 
 OUTPUT_KILL = 1024 * 1024  # a child that prints more than this is stopped
@@ -71,13 +70,6 @@ class ReferenceError_(Exception):
 
 class Violation(Exception):
     """A child's frame that the job does not allow."""
-
-
-def _tests_namespace(problem: Problem) -> list[Probe]:
-    ns: dict[str, Any] = {"__name__": f"_torchdojo_tests_{problem.id}"}
-    code = compile(problem.read("tests.py"), str(problem.file("tests.py")), "exec")
-    exec(code, ns)  # noqa: S102 - the bank's own trusted code, for the probes' metadata
-    return collect(ns)
 
 
 def _text(value: Any, what: str) -> str:
@@ -210,14 +202,16 @@ class Worker:
     def __init__(self, runner: Runner, cache_dir: Path | None = None) -> None:
         self.runner = runner
         self.cache_dir = cache_dir
-        self._probes: dict[tuple[str, str], list[Probe]] = {}
+        self._probes: dict[tuple[str, str], list[ProbeInfo]] = {}
         self._refs: dict[tuple[str, str], dict[str, bytes]] = {}
 
     # -- probes and references -------------------------------------------------------------
-    def probes(self, problem: Problem) -> list[Probe]:
+    def probes(self, problem: Problem) -> list[ProbeInfo]:
+        """The problem's probes, as its judges describe them (cached per version)."""
         key = (problem.id, problem.version)
         if key not in self._probes:
-            self._probes[key] = _tests_namespace(problem)
+            self._probes[key] = self.runner.judges().describe(_judge_key(problem),
+                                                             problem.read("tests.py"))
         return self._probes[key]
 
     def _ref_path(self, problem: Problem) -> Path | None:
@@ -410,14 +404,18 @@ class Worker:
                 outcomes[p.name] = Outcome("ok")
         items = [Item(p.name, o.blob, refs.get(p.name, b"")) for p in probes
                  if (o := outcomes[p.name]).status == "ok"]
-        verdicts = self.runner.judges().judge(f"{problem.id}-{problem.version}",
+        verdicts = self.runner.judges().judge(_judge_key(problem),
                                               problem.read("tests.py"), items,
                                               source) if items else {}
         tests = [_test(p, outcomes[p.name], verdicts) for p in probes]
         return _verdict(problem, run, tests, _ms_since(t0))
 
 
-def _test(p: Probe, o: Outcome, verdicts: dict[str, str | None]) -> TestResult:
+def _judge_key(problem: Problem) -> str:
+    return f"{problem.id}-{problem.version}"
+
+
+def _test(p: ProbeInfo, o: Outcome, verdicts: dict[str, str | None]) -> TestResult:
     label = p.description or p.name
     if o.status == "ok":
         msg = verdicts.get(p.name, "the result was not checked")
