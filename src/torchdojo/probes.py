@@ -216,8 +216,8 @@ def python_loops(tree: ast.AST) -> str | None:
 def shortcut(tree: ast.AST, banned: set[str], bare: bool = False) -> str | None:
     """Where ``tree`` uses a banned library name, or reaches names dynamically; None if nowhere.
 
-    Finds ``torch.cdist``, ``from torch import cdist as c``, the name inside a string
-    (``getattr(torch, "cdist")``; docstrings excepted), and the dynamic lookups that would hide
+    Finds ``torch.cdist``, ``from torch import cdist as c``, the name as a string
+    (``getattr(torch, "cdist")``; not in docstrings or longer messages), and the lookups that hide
     it (``getattr`` with any name, ``eval``/``exec``, ``__import__``, ``importlib``,
     ``__dict__``, ``vars()``/``globals()``, ``sys.modules``, ``operator.attrgetter``). A bare
     name counts only with ``bare=True`` (a local variable may share the name).
@@ -230,7 +230,7 @@ def shortcut(tree: ast.AST, banned: set[str], bare: bool = False) -> str | None:
         if name in banned:
             return f"'{name}' at line {line}"
         if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and id(node) not in docstrings and any(b in node.value for b in banned)):
+                and id(node) not in docstrings and node.value.strip() in banned):
             return f"the string {node.value[:40]!r} at line {line}"
         if isinstance(node, ast.alias) and node.name.split(".")[0] in ("importlib", "builtins"):
             return f"'import {node.name}' at line {line}"

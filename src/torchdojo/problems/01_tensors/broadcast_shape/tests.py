@@ -4,7 +4,7 @@ import ast
 
 import torch
 
-from torchdojo.probes import module_source, parse_source, probe, raised, used_name
+from torchdojo.probes import parse_source, probe, raised, shortcut, source_probe
 
 COMPATIBLE = [
     ((3, 1), (4,)),
@@ -101,28 +101,23 @@ _BANNED = {"broadcast_shapes", "broadcast_tensors", "broadcast_to", "broadcast_a
 _LIBS = {"torch", "np", "numpy"}
 
 
-def _by_hand(got, ref):
-    tree, why = parse_source(got)
+@source_probe
+def written_by_hand(source):
+    "broadcast_shape is plain Python: no torch/NumPy inside it, no library broadcast helper"
+    tree, why = parse_source(source)
     if tree is None:
         return why
-    for node in ast.walk(tree):
-        # attributes (torch.broadcast_shapes) and imported names (from torch import ...)
-        name = used_name(node)
-        if name in _BANNED:
-            return (f"uses '{name}' at line {node.lineno}; expected the broadcasting rules "
-                    "written by hand")
+    # attributes (torch.broadcast_shapes), imported names (from torch import ...), and the
+    # dynamic ways round them (getattr, __dict__, eval)
+    found = shortcut(tree, _BANNED)
+    if found:
+        return f"uses {found}; expected the broadcasting rules written by hand"
     funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "broadcast_shape"]
     for node in (ast.walk(funcs[0]) if funcs else ()):
         if isinstance(node, ast.Name) and node.id in _LIBS:
             return (f"broadcast_shape uses '{node.id}' at line {node.lineno}; expected plain "
                     "Python on tuples of ints")
     return None
-
-
-@probe(judge=_by_hand)
-def written_by_hand(m):
-    "broadcast_shape is plain Python: no torch/NumPy inside it, no library broadcast helper"
-    return module_source(m)
 
 
 @probe(public=True)

@@ -1,10 +1,8 @@
 """Probes for dtype_promotion: a table of dtype pairs, 0-dim cases, and no built-in shortcut."""
 
-import ast
-
 import torch
 
-from torchdojo.probes import module_source, parse_source, probe, used_name
+from torchdojo.probes import parse_source, probe, shortcut, source_probe
 
 FORBIDDEN = ("result_type", "promote_types")
 
@@ -87,24 +85,14 @@ def one_element_still_has_dims(m):
                       (f32, (0,), f64, S), (i32, (1,), f64, (1,))])
 
 
-def _no_shortcut(got, ref):
-    """Reject any mention of torch's own promotion functions in the learner's source."""
-    tree, why = parse_source(got)
+@source_probe
+def no_builtin_promotion(source):
+    "the module does not use torch.result_type or torch.promote_types"
+    tree, why = parse_source(source)
     if tree is None:
         return why
-    for node in ast.walk(tree):
-        names = [used_name(node, bare=True)]
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            names = [node.value.strip()]  # getattr(torch, "result_type")
-        for name in names:
-            if name in FORBIDDEN:
-                line = getattr(node, "lineno", "?")
-                return (f"line {line}: uses torch's {name}; work the dtype out from the promotion "
-                        "rules instead")
+    found = shortcut(tree, set(FORBIDDEN), bare=True)
+    if found:
+        return (f"uses {found}: work the dtype out from the promotion rules instead of torch's "
+                "own promotion functions")
     return None
-
-
-@probe(judge=_no_shortcut)
-def no_builtin_promotion(m):
-    "the module does not use torch.result_type or torch.promote_types"
-    return module_source(m)

@@ -4,11 +4,9 @@ The value judges recompute ``torch.cdist(x, y) ** 2`` in the worker from the ref
 seeded inputs, so the check does not depend on anything in the learner's process.
 """
 
-import ast
-
 import torch
 
-from torchdojo.probes import compare, module_source, parse_source, probe, used_name
+from torchdojo.probes import compare, parse_source, probe, python_loops, shortcut, source_probe
 
 
 def _against_cdist(rtol, atol):
@@ -63,31 +61,21 @@ def single_rows(m):
     return {"x": x, "y": y, "d": m.pairwise_sq_dists(x, y)}
 
 
-_LOOPS = {ast.For: "a for loop", ast.AsyncFor: "an async for loop", ast.While: "a while loop",
-          ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
-          ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
-# library distance functions, as attributes (torch.cdist, x.dist) or imported names; a local
-# variable that happens to be called `dist` is fine
+# library distance functions, as attributes (torch.cdist, x.dist) or imported names, however
+# they are reached; a local variable that happens to be called `dist` is fine
 _BANNED = {"cdist", "pdist", "dist", "pairwise_distance"}
 
 
-def _no_loops(got, ref):
-    tree, why = parse_source(got)
+@source_probe
+def no_python_loops(source):
+    "the module has no for/while loops or comprehensions and calls no library distance function"
+    tree, why = parse_source(source)
     if tree is None:
         return why
-    for node in ast.walk(tree):
-        for kind, what in _LOOPS.items():
-            if isinstance(node, kind):
-                return (f"found {what} at line {node.lineno}; expected tensor operations only "
-                        "(no Python loops or comprehensions)")
-        name = used_name(node)
-        if name in _BANNED:
-            return (f"uses '{name}' at line {node.lineno}; expected your own computation, "
-                    "not a library distance function")
+    loop = python_loops(tree)
+    if loop:
+        return f"found {loop}; expected tensor operations only (no Python loops or comprehensions)"
+    found = shortcut(tree, _BANNED)
+    if found:
+        return f"uses {found}; expected your own computation, not a library distance function"
     return None
-
-
-@probe(judge=_no_loops)
-def no_python_loops(m):
-    "the module has no for/while loops or comprehensions and calls no library distance function"
-    return module_source(m)
