@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from torchdojo.grader import protocol
+from torchdojo.grader import linux, protocol
 from torchdojo.probes import Probe, collect
 
 JUDGE_TIME_S = 5.0  # all of one check's judging
@@ -213,17 +213,9 @@ class ProcessJudges:
                 pass
 
 
-def _vm_size() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def serve(req_fd: int, resp_fd: int) -> None:
     """The judge process's loop: one request in, one frame per verdict and ``done`` out."""
-    cap = _vm_size() + (JUDGE_MEMORY_MB << 20)
+    cap = linux.vm_size_bytes() + (JUDGE_MEMORY_MB << 20)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     cache: dict[str, dict[str, Probe]] = {}
     while True:

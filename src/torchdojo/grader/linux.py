@@ -97,3 +97,12 @@ def drop_capabilities() -> None:
     hbuf = ctypes.create_string_buffer(header, len(header))
     dbuf = ctypes.create_string_buffer(data, len(data))
     syscall("capset", hbuf, dbuf)
+
+
+def vm_size_bytes() -> int:
+    """This process's mapped address space (VmSize), the base an RLIMIT_AS cap is added to."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0

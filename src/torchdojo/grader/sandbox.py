@@ -315,7 +315,7 @@ def apply_limits(time_s: float, memory_mb: int, have_memory_cgroup: bool,
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     LAYERS["rlimits"] = f"on (cpu {cpu} s, files {SCRATCH_MB} MiB, 256 fds)"
     if not have_memory_cgroup:
-        vm = _vm_size_bytes()
+        vm = linux.vm_size_bytes()
         cap = vm + (memory_mb << 20)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         LAYERS["memory"] = f"rlimit (address space +{memory_mb} MiB)"
@@ -326,11 +326,3 @@ def apply_limits(time_s: float, memory_mb: int, have_memory_cgroup: bool,
         LAYERS["pids"] = f"rlimit ({PIDS_MAX} per user)"
     else:
         LAYERS["pids"] = f"cgroup ({PIDS_MAX})"
-
-
-def _vm_size_bytes() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
