@@ -205,7 +205,8 @@ class ZygoteChild:
         if kill:
             self._kill()
         exit_frame = self._status()
-        self._kill()  # whatever is left of it
+        if exit_frame is None:  # no word from its parent: it may still be there (once it
+            self._kill()        # has said how P ended, its pid may already belong to another)
         oom = self._group.oom_killed() if self._group is not None else False
         if self._group is not None:
             self._group.kill_all_and_remove()
