@@ -247,3 +247,60 @@ def test_the_worker_neither_decodes_nor_runs_bank_code(tmp_path) -> None:
                          timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["False", "False"], out.stdout
+
+
+class _PipeChild:
+    """A child whose frames and output are already in its pipes, writer ends held open (as a
+    live child's are while it waits for the acknowledgement)."""
+
+    def __init__(self, frames: bytes, output: bytes) -> None:
+        import os
+
+        # the result pipe gets the lower descriptor, so select() lists it first
+        self.result_fd, self._result_w = os.pipe()
+        self.output_fd, self._output_w = os.pipe()
+        os.write(self._output_w, output)
+        os.write(self._result_w, frames)
+        self.acks = 0
+
+    def send_job(self, job, source) -> None:  # pragma: no cover - not used here
+        pass
+
+    def ack(self) -> None:
+        self.acks += 1
+
+    def finish(self, kill: bool):
+        import os
+
+        from torchdojo.grader.runner import ExitInfo
+
+        for fd in (self.result_fd, self.output_fd, self._result_w, self._output_w):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        return ExitInfo(code=0)
+
+
+def test_output_drained_by_a_frame_never_blocks_the_reader() -> None:
+    """Frames and output arrive in the same select() round: the result frame takes the
+    output already in the pipe, and the reader must not then block on that empty pipe while
+    the child waits for its acknowledgement (this hung the worker's thread for good)."""
+    import threading
+
+    from torchdojo.grader.worker import Run, Worker
+
+    frames = (frame({"kind": "loaded", "ok": True, "ms": 1})
+              + frame({"kind": "start", "name": "p"})
+              + frame({"kind": "result", "name": "p", "ok": True, "ms": 1}, b"obs")
+              + frame({"kind": "done"}))
+    child = _PipeChild(frames, b"printed by p\n")
+    result = Run()
+    worker = Worker(runner=None)  # _drive needs no runner
+    t = threading.Thread(target=worker._drive,
+                         args=(child, ["p"], result, time.monotonic() + 5, False), daemon=True)
+    t.start()
+    t.join(10)
+    assert not t.is_alive(), "the reader blocked on a drained output pipe"
+    assert result.outcomes["p"].status == "ok"
+    assert result.outcomes["p"].output == "printed by p\n"

@@ -122,7 +122,10 @@ class _Reader:
         while fd in self.fds:
             if not select.select([fd], [], [], 0)[0]:
                 return
-            chunk = os.read(fd, 1 << 16)
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                return
             if not chunk:
                 self.fds.discard(fd)
                 return
@@ -292,6 +295,10 @@ class Worker:
         """Read one child's frames and output until it finishes, dies or runs out of time."""
         rd = _Reader(child, expected, result)
         fds = rd.fds
+        for fd in fds:
+            # never block on a read: select() may report the output pipe readable and the
+            # result frame read first drain it, while the child waits for our acknowledgement
+            os.set_blocking(fd, False)
         killed_for: str | None = None
         try:
             while child.result_fd in fds and not rd.done:
@@ -303,6 +310,8 @@ class Worker:
                 for fd in ready:
                     try:
                         chunk = os.read(fd, 1 << 16)
+                    except BlockingIOError:
+                        continue  # a frame read just before drained this output pipe
                     except OSError:
                         chunk = b""
                     if not chunk:
