@@ -2,7 +2,7 @@
 
 import torch
 
-from torchdojo.probes import compare, probe
+from torchdojo.probes import compare, parse_source, probe, python_loops, source_probe
 
 
 @probe(public=True)
@@ -48,6 +48,29 @@ def scores_gradient(m):
     return logits.grad
 
 
+@probe
+def scores_transposed_logits(m):
+    "pick_class_scores on non-contiguous logits (a transposed view), values and gradient"
+    base = torch.randn(5, 6, requires_grad=True)
+    logits = base.t()  # (6, 5), not contiguous
+    target = torch.tensor([4, 0, 3, 3, 1, 2])
+    scores = m.pick_class_scores(logits, target)
+    (scores * torch.arange(1.0, 7.0)).sum().backward()
+    return {"scores": scores.detach(), "grad": base.grad}
+
+
+@source_probe
+def no_python_loops(source):
+    "the module has no Python loops (for/while, comprehensions, map)"
+    tree, why = parse_source(source)
+    if tree is None:
+        return why
+    loop = python_loops(tree)
+    if loop:
+        return f"found {loop}; expected one indexing operation, not a Python loop"
+    return None
+
+
 @probe(public=True)
 def clip_values(m):
     "clip_above on a seeded float tensor (3, 4) with thresh 0.5"
@@ -68,6 +91,25 @@ def clip_leaves_input_alone(m):
     t = torch.randn(4, 5)
     out = m.clip_above(t, 0.0)
     return {"input after the call": t, "result": out}
+
+
+@probe
+def clip_returns_new_tensor(m):
+    "clip_above returns a new tensor even when no value is above thresh"
+    t = torch.randn(3, 4)
+    out = m.clip_above(t, 100.0)
+    return {"same object": out is t,
+            "shares memory": out.untyped_storage().data_ptr() == t.untyped_storage().data_ptr(),
+            "result": out}
+
+
+@probe
+def clip_transposed_input(m):
+    "clip_above on a non-contiguous input (a transposed view) keeps its shape and values"
+    base = torch.randn(4, 6)
+    t = base.t()  # (6, 4), not contiguous
+    out = m.clip_above(t, 0.3)
+    return {"result": out, "input after the call": base}
 
 
 @probe

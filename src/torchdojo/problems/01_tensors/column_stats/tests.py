@@ -1,5 +1,5 @@
 """Probes for column_stats: values against the reference for both corrections, non-square shapes,
-float64 precision, and the input left unchanged."""
+float64 precision (also when the mean dwarfs the spread), and the input left unchanged."""
 
 import torch
 
@@ -44,6 +44,13 @@ def float64_large_offset(m):
     "float64 data around 1e4 with spread 1: results stay float64 and agree to 1e-7"
     x = 1e4 + torch.randn(50, 4, dtype=torch.float64)
     return m.column_stats(x)
+
+
+@probe(rtol=1e-7, atol=1e-7)
+def float64_huge_offset(m):
+    "float64 data around 1e8 with spread 1, both corrections: the spread is still accurate to 1e-7"
+    x = 1e8 + torch.randn(40, 3, dtype=torch.float64)
+    return {"unbiased": m.column_stats(x), "biased": m.column_stats(x, unbiased=False)}
 
 
 @probe(judge=_unchanged)

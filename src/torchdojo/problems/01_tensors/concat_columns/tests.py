@@ -1,5 +1,5 @@
 """Probes for concat_columns: values and shapes against the reference, dtypes kept, an empty
-block, and mismatched row counts rejected."""
+block, zero rows, the inputs' device kept, and mismatched row counts rejected."""
 
 import torch
 
@@ -41,6 +41,20 @@ def dtypes_kept(m):
 def empty_block(m):
     "a (3, 0) block joined with a (3, 2) block gives the (3, 2) block"
     return m.concat_columns(torch.empty(3, 0), torch.randn(3, 2))
+
+
+@probe
+def zero_rows(m):
+    "blocks of shape (0, 2) and (0, 3) give an empty (0, 5) matrix"
+    return m.concat_columns(torch.empty(0, 2), torch.empty(0, 3))
+
+
+@probe
+def meta_device(m):
+    "blocks on the meta device give a result on that device, of the right shape and dtype"
+    out = m.concat_columns(torch.empty(3, 2, device="meta", dtype=torch.float64),
+                           torch.empty(3, 4, device="meta", dtype=torch.float64))
+    return {"device": str(out.device), "shape": tuple(out.shape), "dtype": str(out.dtype)}
 
 
 @probe(judge=_judge_rejected)

@@ -1,4 +1,5 @@
-"""Probes for copy_semantics: values, separate storage, no autograd history, no warnings."""
+"""Probes for copy_semantics: values, separate storage, no autograd history, the global grad
+mode and the device kept, no warnings."""
 
 import warnings
 
@@ -63,6 +64,33 @@ def no_autograd_history(m):
             "requires_grad": c.requires_grad,
             "grad_fn": None if c.grad_fn is None else type(c.grad_fn).__name__,
         }
+    return out
+
+
+@probe
+def grad_mode_untouched(m):
+    "the global autograd mode is the same after the call as before (on, and off)"
+    out = {}
+    try:
+        for enabled in (True, False):
+            torch.set_grad_enabled(enabled)
+            m.independent_copy(torch.randn(3, requires_grad=True))
+            out[f"grad enabled after a call made with grad {'on' if enabled else 'off'}"] = (
+                torch.is_grad_enabled())
+    finally:
+        torch.set_grad_enabled(True)
+    return out
+
+
+@probe
+def meta_device(m):
+    "a tensor on the meta device is copied onto the meta device, with its shape and dtype"
+    out = {}
+    for name, t in (("float64", torch.empty(3, 4, device="meta", dtype=torch.float64)),
+                    ("requires grad", torch.empty(5, device="meta", requires_grad=True))):
+        c = m.independent_copy(t)
+        out[name] = {"device": str(c.device), "shape": tuple(c.shape), "dtype": str(c.dtype),
+                     "requires_grad": c.requires_grad}
     return out
 
 

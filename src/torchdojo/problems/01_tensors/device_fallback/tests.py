@@ -252,3 +252,11 @@ def to_device_leaves_input(m):
 def to_device_cpu_values(m):
     "to_device(batch, 'cpu') keeps the values"
     return m.to_device(_batch(), "cpu")
+
+
+@probe
+def to_device_already_there(m):
+    "to_device(batch, 'cpu') on a CPU batch still returns a new dict holding the values"
+    batch = _batch()
+    out = m.to_device(batch, "cpu")
+    return {"returned the caller's dict": out is batch, "result": out}

@@ -1,4 +1,5 @@
-"""Probes for dtype_promotion: a table of dtype pairs, 0-dim cases, and no built-in shortcut."""
+"""Probes for dtype_promotion: a table of dtype pairs, 0-dim cases, shapes that do not broadcast,
+and no built-in shortcut."""
 
 import torch
 
@@ -83,6 +84,13 @@ def one_element_still_has_dims(m):
     "tensors of shape (1,) or (0,) count as tensors with dims, not as 0-dim"
     return _table(m, [(f64, (1,), f32, V), (f32, V, f64, (1,)), (i64, (1, 1), f16, V),
                       (f32, (0,), f64, S), (i32, (1,), f64, (1,))])
+
+
+@probe(judge=_same_dtypes)
+def shapes_that_do_not_broadcast(m):
+    "pairs whose shapes do not broadcast still get the dtype the rules give"
+    return _table(m, [(u8, (2,), i8, V), (i32, (2, 3), f16, (4,)), (f32, (0,), i64, V),
+                      (b8, (4, 1), i16, (2, 3))])
 
 
 @source_probe

@@ -50,3 +50,31 @@ def integer_matrix(m):
     "an int64 matrix gives the exact int64 result"
     return m.gram(torch.arange(6).reshape(2, 3))
 
+
+
+@probe(**_TOL)
+def non_contiguous_input(m):
+    "transposed (non-contiguous) views as input, 2-D and batched; the input is left unchanged"
+    a = torch.randn(5, 3).T  # (3, 5)
+    b = torch.randn(2, 3, 4).mT  # (2, 4, 3)
+    b_before = b.clone()
+    return {"2-D view": m.gram(a), "batched view": m.gram(b), "batched view after": b,
+            "batched view before": b_before}
+
+
+@probe(**_TOL)
+def edge_shapes(m):
+    "a batch of one, a 1x1 matrix, and sizes of 0 (B = 0, n = 0, m = 0)"
+    return {"(1, 3, 2)": m.gram(torch.randn(1, 3, 2)), "(1, 1)": m.gram(torch.randn(1, 1)),
+            "(0, 3, 2)": m.gram(torch.randn(0, 3, 2)), "(0, 4)": m.gram(torch.randn(0, 4)),
+            "(3, 0)": m.gram(torch.randn(3, 0)), "(2, 3, 0)": m.gram(torch.randn(2, 3, 0))}
+
+
+@probe(**_TOL)
+def gradient_reaches_input(m):
+    "for an input that requires grad, the gradient of a weighted sum of the result reaches it"
+    a = torch.randn(3, 4, requires_grad=True)
+    b = torch.randn(2, 3, 2, requires_grad=True)
+    (m.gram(a) * torch.randn(3, 3)).sum().backward()
+    (m.gram(b) * torch.randn(2, 3, 3)).sum().backward()
+    return {"grad of the 2-D input": a.grad, "grad of the batched input": b.grad}

@@ -1,5 +1,5 @@
 """Probes for identity_and_diagonal: identity values and dtypes, set_diagonal_ writing into the
-caller's (non-square) tensor and returning it, and checkerboard values and dtype."""
+caller's (non-square, non-contiguous) tensor and returning it, and checkerboard values and dtype."""
 
 import torch
 
@@ -65,6 +65,13 @@ def diagonal_tall(m):
 def diagonal_square_int(m):
     "set_diagonal_(x, 0) on a 4x4 int64 matrix keeps the dtype"
     return _diag_obs(m, torch.arange(1, 17).reshape(4, 4), 0)
+
+
+@probe(judge=_judge_in_place)
+def diagonal_transposed(m):
+    "set_diagonal_(x, 4.0) where x is a transposed (non-contiguous) view of a seeded 5x3 matrix"
+    base = torch.randn(5, 3)
+    return _diag_obs(m, base.t(), 4.0)
 
 
 # -- checkerboard -------------------------------------------------------------------------------

@@ -116,3 +116,18 @@ def seeded_reproducible(m):
     w3 = m.make_linear(8, 6).weight.detach().clone()
     return {"same_seed_same_weights": torch.equal(w1, w2),
             "other_seed_same_weights": torch.equal(w1, w3)}
+
+
+@probe(judge=_judge_fields)
+def grad_mode_untouched(m):
+    "the global autograd mode is the same after the call as before (on, and off)"
+    out = {}
+    try:
+        for enabled in (True, False):
+            torch.set_grad_enabled(enabled)
+            m.make_linear(4, 3)
+            out[f"grad enabled after a call made with grad {'on' if enabled else 'off'}"] = (
+                torch.is_grad_enabled())
+    finally:
+        torch.set_grad_enabled(True)
+    return out

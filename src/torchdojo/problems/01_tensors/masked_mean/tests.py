@@ -63,3 +63,30 @@ def inputs_unchanged(m):
     m.masked_mean(x, mask)
     return {"x unchanged": bool(torch.equal(x, x0)),
             "mask unchanged": bool(torch.equal(mask, mask0))}
+
+
+@probe
+def nan_at_real_position(m):
+    "a NaN at a real position is data; NaN and inf in the padding still are not"
+    x = torch.randn(3, 5, 2)
+    mask = _random_mask(3, 5)
+    mask[1, 2] = True
+    x[~mask] = float("inf")
+    x[1, 2, 0] = float("nan")
+    return m.masked_mean(x, mask)
+
+
+@probe
+def empty_batch_and_sequence(m):
+    "B = 0 gives an empty (0, D) result; S = 0 gives rows of 0"
+    return {"B = 0": m.masked_mean(torch.randn(0, 4, 3), torch.zeros(0, 4, dtype=torch.bool)),
+            "S = 0": m.masked_mean(torch.randn(2, 0, 3), torch.zeros(2, 0, dtype=torch.bool))}
+
+
+@probe
+def non_contiguous_inputs(m):
+    "x and mask are transposed (non-contiguous) views"
+    x = torch.randn(4, 3, 6).transpose(1, 2)  # (4, 6, 3)
+    mask = _random_mask(6, 4).T  # (4, 6)
+    mask[:, 0] = True
+    return m.masked_mean(x, mask)

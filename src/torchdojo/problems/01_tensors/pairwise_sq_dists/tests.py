@@ -61,6 +61,22 @@ def single_rows(m):
     return {"x": x, "y": y, "d": m.pairwise_sq_dists(x, y)}
 
 
+@probe(judge=_against_cdist(1e-9, 1e-9))
+def exact_zeros_float64(m):
+    "float64 integer points, some shared by x and y (y a transposed view): zero distances stay 0"
+    y = torch.randint(-3, 4, (3, 6)).double().T  # (6, 3), not contiguous
+    x = torch.cat([y[[4, 1]], torch.randint(-3, 4, (3, 3)).double()])  # (5, 3)
+    return {"x": x, "y": y.clone(), "d": m.pairwise_sq_dists(x, y)}
+
+
+@probe(judge=_against_cdist(1e-6, 1e-6))
+def empty_second_set(m):
+    "three points against an empty set (M = 0): shape (3, 0)"
+    x = torch.randn(3, 2)
+    y = torch.randn(0, 2)
+    return {"x": x, "y": y, "d": m.pairwise_sq_dists(x, y)}
+
+
 # library distance functions, as attributes (torch.cdist, x.dist) or imported names, however
 # they are reached; a local variable that happens to be called `dist` is fine
 _BANNED = {"cdist", "pdist", "dist", "pairwise_distance"}

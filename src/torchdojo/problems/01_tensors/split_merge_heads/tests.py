@@ -56,4 +56,14 @@ def bad_head_count(m):
     x = torch.randn(2, 3, 20)
     return {"split_heads(x with last dim 20, h=3)": raised(lambda: m.split_heads(x, 3)),
             "split_heads(x with last dim 20, h=8)": raised(lambda: m.split_heads(x, 8)),
-            "split_heads(x with last dim 20, h=0)": raised(lambda: m.split_heads(x, 0))}
+            "split_heads(x with last dim 20, h=0)": raised(lambda: m.split_heads(x, 0)),
+            "split_heads(x with last dim 20, h=-4)": raised(lambda: m.split_heads(x, -4))}
+
+
+@probe
+def empty_dims(m):
+    "an empty batch (B = 0) and an empty sequence (S = 0) through both functions"
+    return {"split_heads(B = 0)": m.split_heads(torch.randn(0, 3, 6), 2),
+            "split_heads(S = 0)": m.split_heads(torch.randn(2, 0, 6), 3),
+            "merge_heads(B = 0)": m.merge_heads(torch.randn(0, 2, 3, 4)),
+            "merge_heads(S = 0)": m.merge_heads(torch.randn(2, 3, 0, 4))}

@@ -10,18 +10,30 @@ def _fmt(x):
 
 
 def _same_strides(got, ref):
-    """Per shape: the learner's strides must equal the reference's (a tuple of ints)."""
+    """Per shape: the learner's strides must equal the reference's, as a tuple of Python ints."""
     for key, want in ref.items():
-        have = got.get(key) if isinstance(got, dict) else None
-        ok = isinstance(have, list | tuple) and tuple(have) == tuple(want)
-        ok = ok and all(type(v) is int for v in have)
-        if not ok:
-            return f"shape {key}: expected strides {_fmt(want)}, got {_fmt(have)}"
+        entry = got.get(key) if isinstance(got, dict) else None
+        have = entry.get("strides") if isinstance(entry, dict) else None
+        types = entry.get("element types") if isinstance(entry, dict) else None
+        if not isinstance(have, tuple):
+            return (f"shape {key}: expected a tuple of strides, got {type(have).__name__} "
+                    f"{_fmt(have)}")
+        if tuple(have) != tuple(want["strides"]):
+            return f"shape {key}: expected strides {_fmt(want['strides'])}, got {_fmt(have)}"
+        if types != want["element types"]:
+            return (f"shape {key}: expected the strides as Python ints, got elements of type "
+                    f"{', '.join(map(str, types or [])) or '?'}")
     return None
 
 
 def _strides_of(m, shapes):
-    return {str(s): m.contiguous_strides(s) for s in shapes}
+    out = {}
+    for shape in shapes:
+        strides = m.contiguous_strides(shape)
+        types = ([type(v).__name__ for v in strides] if isinstance(strides, list | tuple)
+                 else None)
+        out[str(shape)] = {"strides": strides, "element types": types}
+    return out
 
 
 @probe(public=True, judge=_same_strides)
@@ -40,6 +52,12 @@ def strides_size_one_dims(m):
 def strides_empty_and_scalar(m):
     "strides of a 0-d shape and of shapes with size-0 dims equal torch.empty(shape).stride()"
     return _strides_of(m, [(), (0,), (2, 0, 3), (2, 3, 0), (0, 4), (2, 1, 0, 3)])
+
+
+@probe(judge=_same_strides)
+def strides_huge_shape(m):
+    "strides of a shape with about 10**17 elements, far too large to allocate"
+    return _strides_of(m, [(10**6, 10**6, 10**5)])
 
 
 @probe(public=True)
