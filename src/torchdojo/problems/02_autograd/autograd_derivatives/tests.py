@@ -64,3 +64,30 @@ def works_under_no_grad(m):
     x = torch.tensor([2.0, 0.1, -4.0])
     with torch.no_grad():
         return {"poly": m.poly_grad(x), "sin": m.sin_grad(x)}
+
+
+@probe(rtol=1e-12, atol=1e-12)
+def non_contiguous_inputs(m):
+    "poly_grad and sin_grad of a transposed matrix and of a strided slice (float64)"
+    a = torch.randn(3, 4, dtype=torch.float64) * 2
+    t = a.t()  # (4, 3), not contiguous
+    s = torch.randn(2, 6, dtype=torch.float64)[:, ::2]  # (2, 3), strided
+    return {"poly(transposed)": m.poly_grad(t), "sin(transposed)": m.sin_grad(t),
+            "poly(strided)": m.poly_grad(s), "sin(strided)": m.sin_grad(s)}
+
+
+@probe
+def grad_mode_left_as_it_was(m):
+    "grad mode is what the caller had after each call, inside and outside torch.no_grad()"
+    x = torch.tensor([0.5, 1.5])
+    seen = {}
+    with torch.no_grad():
+        m.poly_grad(x)
+        seen["no_grad: after poly_grad"] = torch.is_grad_enabled()
+        m.sin_grad(x)
+        seen["no_grad: after sin_grad"] = torch.is_grad_enabled()
+    with torch.enable_grad():
+        m.poly_grad(x)
+        m.sin_grad(x)
+        seen["grad on: after both"] = torch.is_grad_enabled()
+    return seen

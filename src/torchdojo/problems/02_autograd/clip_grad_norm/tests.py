@@ -134,3 +134,22 @@ def eps_is_used(m):
     params = _params(2.0)
     norm = m.clip_grad_norm(params, 1.0, eps=0.5)
     return {"norm": norm, "grads": _grads(params)}
+
+
+@probe(judge=_eps_judge)
+def factor_decides_not_norm(m):
+    "eps=0.5 and a norm just below max_norm: clipped because max_norm / (norm + eps) < 1"
+    params = _params(1.0)
+    total = float(torch.linalg.vector_norm(torch.cat([p.grad.reshape(-1) for p in params])))
+    norm = m.clip_grad_norm(params, total + 0.2, eps=0.5)
+    return {"norm": norm, "grads": _grads(params)}
+
+
+@probe(judge=_against_torch)
+def non_contiguous_grads(m):
+    "gradients that are transposed or strided views (max_norm=1.0)"
+    a = torch.randn(3, 4, requires_grad=True)
+    a.grad = (torch.randn(4, 3) * 5).t()  # (3, 4), not contiguous
+    b = torch.randn(5, requires_grad=True)
+    b.grad = (torch.randn(10) * 5)[::2]  # (5,), stride 2
+    return _case(m, [a, b], 1.0)

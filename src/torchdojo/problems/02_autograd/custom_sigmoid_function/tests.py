@@ -88,3 +88,18 @@ def large_inputs_stable(m):
     y64.backward(torch.ones_like(y64))
     return {"y32": y32, "grad32": x32.grad, "y64": y64, "grad64": x64.grad,
             "x": {"32": x32.tolist(), "64": x64.tolist()}}
+
+
+@probe
+def no_in_place_writes(m):
+    "input and upstream gradient are left unchanged; a gradient shared with another branch is right"
+    x = torch.randn(5, dtype=torch.float64)
+    m.my_sigmoid(x)
+    a = torch.randn(5, dtype=torch.float64, requires_grad=True)
+    g = torch.linspace(-1.0, 2.0, 5, dtype=torch.float64)
+    m.my_sigmoid(a).backward(g)
+    # y + b: the sum's backward hands the same upstream gradient to both branches
+    b = torch.randn(5, dtype=torch.float64, requires_grad=True)
+    (m.my_sigmoid(b) + b).backward(g.clone())
+    return {"input after forward": x, "upstream gradient after backward": g,
+            "grad of sigmoid(b) + b": b.grad}

@@ -160,3 +160,31 @@ def predict_keeps_eval_model(m):
         return _observe_predict(m, model, x)
     finally:
         torch.set_grad_enabled(True)
+
+
+def _nothing_saved(got, ref):
+    if not isinstance(got, int) or isinstance(got, bool):
+        return f"could not count the tensors saved for backward (got {type(got).__name__})"
+    if got != ref:
+        return (f"{got} tensor(s) were saved for a backward pass during predict: a graph was "
+                "recorded (detaching the output afterwards is too late)")
+    return None
+
+
+@probe(judge=_nothing_saved)
+def predict_records_nothing(m):
+    "no autograd graph is recorded while predict runs (nothing is saved for backward)"
+    model = _dropout_model()
+    x = torch.randn(5, 4)
+    packed = []
+
+    def pack(t):
+        packed.append(1)
+        return t
+
+    try:
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            m.predict(model, x)
+        return len(packed)
+    finally:
+        torch.set_grad_enabled(True)

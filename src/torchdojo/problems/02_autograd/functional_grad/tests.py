@@ -114,3 +114,35 @@ def inside_no_grad(m):
         after = torch.is_grad_enabled()
     torch.set_grad_enabled(True)
     return {"grad": g, "grad_enabled_after": after}
+
+
+@probe
+def one_element_outputs(m):
+    "f returning a one-element tensor of shape (1,) or (1, 1) is a scalar too"
+    x = torch.randn(4, dtype=torch.float64)
+    return {"shape (1,)": m.grad_of(lambda z: (z**3).sum().reshape(1), x),
+            "shape (1, 1)": m.grad_of(lambda z: (torch.sin(z) * z).sum().reshape(1, 1), x)}
+
+
+@probe(judge=_second_order)
+def non_leaf_input(m):
+    "x computed from a leaf a: with create_graph=True the result is connected back to a"
+    a = torch.tensor([1.0, 1.5], dtype=torch.float64, requires_grad=True)
+    x = a * 2  # a non-leaf that requires grad
+    g = m.grad_of(_f, x, create_graph=True)
+    second = None
+    if g.requires_grad:
+        (second,) = torch.autograd.grad(g.sum(), a, allow_unused=True)
+    return {"first": g.detach().clone(), "second": second}
+
+
+@probe(judge=_explain({"grad_enabled_after": "grad mode was switched off by the call; "
+                                             "leave it as the caller had it"}))
+def grad_mode_stays_on(m):
+    "called with grad mode on: grad mode is still on afterwards"
+    x = torch.tensor([2.0, 3.0])
+    with torch.enable_grad():
+        m.grad_of(_f, x)
+        after = torch.is_grad_enabled()
+    torch.set_grad_enabled(True)
+    return {"grad_enabled_after": after}

@@ -176,3 +176,53 @@ def tolerances_are_used(m):
     return {"defaults": m.check_gradients(f, x),
             "rtol=1e-2": m.check_gradients(f, x, rtol=1e-2),
             "atol=1.0": m.check_gradients(f, x, atol=1.0)}
+
+
+@probe(judge=_close_judge)
+def eps_is_used(m):
+    "numerical_grad with a non-default eps=1e-2 (the step size changes the result)"
+    x = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+    return {"eps=1e-2": m.numerical_grad(_cube, x, eps=1e-2),
+            "eps=1e-3": m.numerical_grad(_wavy, x, eps=1e-3)}
+
+
+class CubeTenTimes(Cube):
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 30 * x ** 2  # 10 times too large
+
+
+class CubeTenthOf(Cube):
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 0.3 * x ** 2  # 10 times too small
+
+
+_WHAT_RTOL = {"ten_times": "a backward 10 times too large",
+              "tenth": "a backward 10 times too small"}
+
+
+def _rtol_judge(got, ref):
+    for key, what in _WHAT_RTOL.items():
+        mine, theirs = got["check_gradients"][key], ref["gradcheck"][key]
+        if not isinstance(mine, bool):
+            return f"check_gradients must return a bool, got {type(mine).__name__} for {what}"
+        if mine != theirs:
+            return (f"check_gradients(atol=0, rtol=0.95) returned {mine} for {what}; "
+                    f"torch.autograd.gradcheck with the same tolerances says {theirs}")
+    return None
+
+
+@probe(judge=_rtol_judge)
+def rtol_scales_the_numerical_gradient(m):
+    "atol=0, rtol=0.95 on backwards 10x too large and 10x too small: agrees with gradcheck"
+    x = torch.randn(5, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(5, dtype=torch.float64)
+    fns = {"ten_times": _weighted(CubeTenTimes.apply, w),
+           "tenth": _weighted(CubeTenthOf.apply, w)}
+    ours = {k: m.check_gradients(f, x, atol=0.0, rtol=0.95) for k, f in fns.items()}
+    ref = {k: torch.autograd.gradcheck(f, (x,), atol=0.0, rtol=0.95, raise_exception=False)
+           for k, f in fns.items()}
+    return {"check_gradients": ours, "gradcheck": ref}

@@ -48,6 +48,15 @@ def other_uses_of_x_unaffected(m):
 
 
 @probe
+def shared_upstream_gradient(m):
+    "grad_reverse(x, 2.0) + x: both uses of x receive the same upstream gradient tensor"
+    x = torch.randn(5, requires_grad=True)
+    g = torch.randn(5)
+    (m.grad_reverse(x, 2.0) + x).backward(g)
+    return x.grad
+
+
+@probe
 def two_calls_on_one_tensor(m):
     "two calls on the same x (lam 0.5 and 3.0) each reverse only their own branch"
     x = torch.randn(4, requires_grad=True)

@@ -125,3 +125,58 @@ def hvp_linear_is_zero(m):
     x = torch.randn(4, dtype=torch.float64)
     v = torch.randn(4, dtype=torch.float64)
     return _hvp_case(m, lambda z: (w * z).sum(), x, v)
+
+
+def _counted(f):
+    """Wrap a scalar f so that every backward pass through the graph of its gradient is counted."""
+    passes = [0]
+
+    def count(grad):
+        passes[0] += 1
+
+    def arm(grad):
+        # grad is d f / d h; when it has a graph of its own, count each pass that goes through it
+        if grad.requires_grad:
+            grad.register_hook(count)
+
+    def wrapped(z):
+        h = z * 1.0
+        if h.requires_grad:
+            h.register_hook(arm)
+        return f(h)
+
+    return wrapped, passes
+
+
+def _few_passes(got, ref):
+    """hvp agrees with the reference and runs a number of second-order passes independent of D."""
+    if not isinstance(got, dict) or set(got) != set(ref):
+        return f"expected a dict with keys {sorted(ref)}"
+    msg = compare(got["hvp"], ref["hvp"])
+    if msg:
+        return f"hvp: {msg}"
+    if not isinstance(got["passes"], int) or got["passes"] > 4:
+        return (f"hvp ran {got['passes']} backward passes through the gradient's graph for "
+                f"D = {got['d']}: the cost must not grow with D (is the Hessian being built?)")
+    return None
+
+
+@probe(judge=_few_passes)
+def hvp_cost_independent_of_d(m):
+    "hvp for D = 40 counts the backward passes through the gradient's graph"
+    d = 40
+    w = torch.randn(d, dtype=torch.float64)
+    x = torch.randn(d, dtype=torch.float64)
+    v = torch.randn(d, dtype=torch.float64)
+    f, passes = _counted(lambda z: (torch.sin(z) * z.roll(1)).sum() + torch.logsumexp(w * z, 0))
+    return {"hvp": m.hvp(f, x, v), "passes": passes[0], "d": d}
+
+
+@probe
+def hvp_large_d(m):
+    "hvp for D = 16384 float64, where the D x D Hessian would not fit in the memory limit"
+    d = 16384
+    w = torch.randn(d, dtype=torch.float64)
+    x = torch.randn(d, dtype=torch.float64)
+    v = torch.randn(d, dtype=torch.float64)
+    return m.hvp(lambda z: (torch.sin(z) * z.roll(1)).sum() + torch.logsumexp(w * z, 0), x, v)

@@ -39,6 +39,19 @@ def gradient_at_ties(m):
     return x.grad
 
 
+@probe
+def non_contiguous_input(m):
+    "round_ste of a transposed matrix and of a strided slice: values and gradients"
+    w = (torch.randn(4, 6) * 3).requires_grad_()
+    g = torch.randn(6, 4)
+    y_t = m.round_ste(w.t())  # (6, 4), not contiguous
+    y_t.backward(g)
+    z = (torch.randn(3, 8) * 3).requires_grad_()
+    y_s = m.round_ste(z[:, ::2])  # (3, 4), strided
+    y_s.sum().backward()
+    return {"transposed": y_t, "dw": w.grad, "strided": y_s, "dz": z.grad}
+
+
 def _unchanged_judge(got, ref):
     before, after = got["input_before"], got["input_after"]
     if torch.equal(before, after):

@@ -80,3 +80,64 @@ def works_under_no_grad(m):
     "elementwise_grad works when called inside torch.no_grad()"
     with torch.no_grad():
         return m.elementwise_grad(_quadratic, torch.tensor([0.0, -1.0, 4.0]))
+
+
+@probe
+def grad_mode_left_alone(m):
+    "the global grad mode is the same after the call, inside torch.no_grad() and outside it"
+    before = torch.is_grad_enabled()
+    try:
+        with torch.no_grad():
+            g = m.elementwise_grad(_quadratic, torch.tensor([0.5, 1.5]))
+            inside = torch.is_grad_enabled()
+        m.elementwise_grad(_quadratic, torch.tensor([0.5, 1.5]))
+        outside = torch.is_grad_enabled()
+    finally:
+        torch.set_grad_enabled(before)
+    return {"grad": g, "inside no_grad, after the call": inside, "outside, after the call": outside}
+
+
+@probe
+def non_contiguous_input(m):
+    "a transposed (4, 3) matrix and a strided slice: gradients of the same shape"
+    xt = torch.randn(3, 4).t()  # (4, 3), not contiguous
+    xs = torch.randn(2, 10)[:, ::3]  # (2, 4), strided
+    f = lambda t: t * torch.tanh(t)  # noqa: E731
+    return {"transposed": m.elementwise_grad(f, xt), "strided": m.elementwise_grad(f, xs)}
+
+
+def _one_pass(got, ref):
+    """Same gradient as the reference, from one backward pass through f's output."""
+    if not isinstance(got, dict) or set(got) != set(ref):
+        return f"expected a dict with keys {sorted(ref)}"
+    msg = compare(got["grad"], ref["grad"], rtol=1e-5, atol=1e-6)
+    if msg:
+        return f"gradient: {msg}"
+    if not isinstance(got["passes"], int) or got["passes"] > 2:
+        return (f"{got['passes']} backward passes went through f's output for {got['n']} "
+                "elements: expected one (is the full Jacobian being built?)")
+    return None
+
+
+@probe(judge=_one_pass)
+def one_backward_pass(m):
+    "f(x) = sin(x) * x on 30 values; counts the backward passes through f's output"
+    passes = [0]
+
+    def count(grad):
+        passes[0] += 1
+
+    def f(t):
+        y = torch.sin(t) * t
+        if y.requires_grad:
+            y.register_hook(count)
+        return y
+
+    x = torch.randn(30)
+    return {"grad": m.elementwise_grad(f, x), "passes": passes[0], "n": x.numel()}
+
+
+@probe(rtol=1e-5, atol=1e-6)
+def large_input(m):
+    "f(x) = sin(x) * x on 16384 float32 values (a full Jacobian would not fit in memory)"
+    return m.elementwise_grad(lambda t: torch.sin(t) * t, torch.randn(16384))

@@ -1,0 +1,13 @@
+"""No special case for "no gradients at all": torch.stack([]) raises on the empty list."""
+
+import torch
+
+
+def clip_grad_norm(params, max_norm, eps=1e-6):
+    grads = [p.grad for p in params if p.grad is not None]
+    total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+    coef = max_norm / (float(total) + eps)
+    if coef < 1.0:
+        for g in grads:
+            g.mul_(coef)
+    return float(total)
