@@ -267,6 +267,8 @@ def rejects_indivisible(m):
     return {"K=3, batch_size=10": raised(lambda: m.BalancedBatchSampler(three, 10, 4)),
             "K=3, batch_size=4": raised(lambda: m.BalancedBatchSampler(three, 4, 4)),
             "K=2, batch_size=7": raised(lambda: m.BalancedBatchSampler(two, 7, 4)),
+            "K=3, batch_size=0": raised(lambda: m.BalancedBatchSampler(three, 0, 4)),
+            "K=3, batch_size=-3": raised(lambda: m.BalancedBatchSampler(three, -3, 4)),
             "K=3, batch_size=3 (valid)": raised(lambda: m.BalancedBatchSampler(three, 3, 4)),
             "K=2, batch_size=8 (valid)": raised(lambda: m.BalancedBatchSampler(two, 8, 4))}
 

@@ -107,6 +107,10 @@ def _images_judge(got, ref):
     if got["len"] != ref["len"]:
         return f"expected len(dataset) == {ref['len']} (one item per image), got {got['len']}"
     for image, expected, mode in zip(got["images"], ref["images"], ref["modes"], strict=True):
+        if (isinstance(image, torch.Tensor) and image.dim() == 3
+                and image.shape[0] not in (1, 3, 4) and image.shape[-1] in (1, 3, 4)):
+            return (f"the {mode} image gave a tensor of shape {tuple(image.shape)}: channels "
+                    "come last; the task asks for (3, H, W)")
         if isinstance(image, torch.Tensor) and image.dim() == 3 and image.shape[0] != 3:
             return (f"the {mode} image gave a tensor of shape {tuple(image.shape)}: every image "
                     "must have 3 channels (convert it to RGB)")
@@ -121,6 +125,26 @@ def images_rgb_float(m):
     dataset, files = _dataset(m, seed=1)
     return {"len": len(dataset), "images": [dataset[i][0] for i in range(len(dataset))],
             "modes": [files.modes[im["id"]] for im in files.coco["images"]]}
+
+
+def _reread_judge(got, ref):
+    msg = compare(got["first"], ref["first"], path="first reading")
+    if msg:
+        return msg
+    msg = compare(got["second"], ref["second"], path="second reading")
+    if msg:
+        return (f"{msg} -- reading an item again gave a different target: __getitem__ must "
+                "not change the annotations it has stored")
+    return None
+
+
+@probe(judge=_reread_judge)
+def items_read_twice(m):
+    "every item read twice: the second reading gives the same targets as the first"
+    dataset, _ = _dataset(m)
+    first = [dataset[i][1] for i in range(len(dataset))]
+    second = [dataset[i][1] for i in range(len(dataset))]
+    return {"first": first, "second": second}
 
 
 def _summary(images, targets):

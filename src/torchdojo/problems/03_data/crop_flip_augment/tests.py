@@ -191,6 +191,15 @@ def seeded_runs(m):
     return out
 
 
+@probe(judge=_images_judge(28))
+def seed_then_build(m):
+    "torch.manual_seed(3), then build the pipeline, then call it: outputs equal the reference's"
+    img = _pattern(36, 36)
+    torch.manual_seed(3)
+    aug = m.build_augment(28, p_flip=0.5, padding=2)
+    return {"outputs": _run(aug, img, 6)}
+
+
 def _flip_rate_judge(got, ref):
     for p, codes in got.items():
         codes = torch.as_tensor(codes)

@@ -32,6 +32,14 @@ def dtype_and_shape_kept(m):
     return out
 
 
+@probe
+def non_contiguous_input(m):
+    "a transposed and a strided (non-contiguous) input: shape kept, values as for torch.randn(x.shape)"
+    x = torch.randn(5, 4)
+    t = m.AddGaussianNoise(MEAN, STD, generator=_gen(21))
+    return {"transposed": t(x.t()), "strided": t(x[::2, 1:])}
+
+
 def _not_modified_judge(got, ref):
     if compare(got["after"], got["before"]) is not None:
         return "the input tensor was modified by the call: add the noise out of place"
@@ -120,15 +128,20 @@ def inside_v2_compose(m):
 
 
 def _repr_judge(got, ref):
-    if not isinstance(got, str):
-        return f"repr() should give a str, got {type(got).__name__}"
-    for part in ("AddGaussianNoise(", "mean=0.5", "std=2.0"):
-        if part not in got:
-            return f"repr() gave {got!r}: expected it to contain {part!r}"
+    """Each repr must be exactly the reference's: AddGaussianNoise(mean=<mean>, std=<std>)."""
+    if not isinstance(got, dict) or set(got) != set(ref):
+        return f"expected one repr per case {sorted(ref)}, got {type(got).__name__}"
+    for case, want in ref.items():
+        if not isinstance(got[case], str):
+            return f"repr() should give a str, got {type(got[case]).__name__}"
+        if got[case] != want:
+            return f"repr(AddGaussianNoise({case})) gave {got[case]!r}, expected {want!r}"
     return None
 
 
 @probe(judge=_repr_judge)
 def repr_names_mean_and_std(m):
-    "repr(AddGaussianNoise(0.5, 2.0)) names the class, mean and std"
-    return repr(m.AddGaussianNoise(MEAN, STD))
+    "repr() of transforms with several (mean, std), the defaults included: the class, mean and std"
+    out = {"0.5, 2.0": repr(m.AddGaussianNoise(MEAN, STD)), "defaults": repr(m.AddGaussianNoise())}
+    out["0.125, 0.1"] = repr(m.AddGaussianNoise(0.125, 0.1, generator=_gen(0)))
+    return out

@@ -179,3 +179,40 @@ def one_call_on_a_packed_batch(m):
         hook.remove()
     return {"calls": calls, "batch": len(lengths), "alone": alone, "lengths": lengths,
             "h": h.detach() if isinstance(h, torch.Tensor) else h}
+
+
+@probe(judge=_alone_judge)
+def zero_frames_are_real_steps(m):
+    "sequences whose last real steps are all-zero frames (equal to the padding value 0)"
+    lengths = [4, 2, 5, 3]
+    rnn, seqs = _setup(lengths, features=3, hidden=4)
+    seqs[0][-2:] = 0.0  # two silent frames at the end: still part of the sequence
+    seqs[2][-1] = 0.0
+    seqs[3][1] = 0.0  # and one in the middle
+    alone = _alone(rnn, seqs)
+    h = m.last_hidden_states(rnn, seqs)
+    return {"h": h.detach() if isinstance(h, torch.Tensor) else h, "alone": alone,
+            "lengths": lengths}
+
+
+def _unchanged_judge(got, ref):
+    if got["order"] != ref["order"]:
+        return (f"after the call, the caller's list holds the sequences in the order "
+                f"{got['order']} (it was {ref['order']}): do not sort or reorder seqs in place")
+    if got["values_kept"] is not True:
+        return "the call changed the values of the input sequences: leave seqs' tensors as they are"
+    return None
+
+
+@probe(judge=_unchanged_judge)
+def inputs_left_unchanged(m):
+    "the caller's list keeps its order and its tensors keep their values"
+    lengths = [2, 6, 3, 5, 1]
+    rnn, seqs = _setup(lengths, features=3, hidden=4)
+    originals = list(seqs)
+    copies = [s.clone() for s in seqs]
+    m.last_hidden_states(rnn, seqs)
+    position = {id(s): i for i, s in enumerate(originals)}
+    order = [position.get(id(s), -1) for s in seqs]
+    kept = all(torch.equal(s, c) for s, c in zip(originals, copies, strict=True))
+    return {"order": order, "values_kept": kept}

@@ -175,3 +175,21 @@ def inside_a_dataloader(m):
         loader = DataLoader(ds, batch_size=4, shuffle=False, collate_fn=fn)
         out[name] = [_named(b) for b in loader]
     return out
+
+
+def _types_judge(got, ref):
+    if got["type"] != ref["type"]:
+        return (f"pad_collate returned a {got['type']}; the statement promises a tuple "
+                "(padded, lengths, labels)")
+    if got["items"] != ref["items"]:
+        return f"the three outputs are {got['items']}, expected {ref['items']}"
+    return None
+
+
+@probe(judge=_types_judge)
+def returns_a_tuple_of_tensors(m):
+    "the return value is a tuple of three int64 tensors"
+    out = m.pad_collate(_random_batch([3, 1, 4]))
+    items = [f"{type(x).__name__} {x.dtype}" if isinstance(x, torch.Tensor) else type(x).__name__
+             for x in out] if isinstance(out, tuple | list) else []
+    return {"type": type(out).__name__, "items": items}

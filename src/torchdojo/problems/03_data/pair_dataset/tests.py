@@ -143,3 +143,43 @@ def default_collate_batches(m):
         shapes.append((tuple(x.shape), tuple(y.shape), str(x.dtype), str(y.dtype)))
         paired = paired and torch.equal(x, data[y])
     return {"first": shapes[0], "last": shapes[-1], "batches": len(shapes), "paired": paired}
+
+
+def _item_type_judge(got, ref):
+    if got["ds[i]"] != ref["ds[i]"]:
+        return (f"ds[i] is a {got['ds[i]']}; the statement promises a tuple (data[i], labels[i])")
+    if got["batch"] != ref["batch"]:
+        return f"a batch of the loader is a {got['batch']}, expected a {ref['batch']} (x, y)"
+    return None
+
+
+@probe(judge=_item_type_judge)
+def item_is_a_tuple(m):
+    "ds[i] is a tuple (data[i], labels[i]), and so is a loader's batch (x, y)"
+    ds = m.PairDataset(torch.randn(6, 2), torch.arange(6))
+    item = ds[2]
+    batch = next(iter(m.make_loader(ds, batch_size=3, seed=0)))
+    return {"ds[i]": f"{type(item).__name__} of {len(item)}",
+            "batch": f"{type(batch).__name__} of {len(batch)}"}
+
+
+def _global_rng_judge(got, ref):
+    for stage in ("make_loader", "one epoch"):
+        if got[stage] is not True:
+            return (f"{stage} changed torch's global random state: the loader must shuffle with "
+                    "its own generator and leave the global one alone")
+    return None
+
+
+@probe(judge=_global_rng_judge)
+def global_rng_left_alone(m):
+    "building a loader and running an epoch leave torch's global random state as it was"
+    ds = _index_dataset(12)
+    torch.manual_seed(1234)
+    state = torch.get_rng_state()
+    loader = m.make_loader(ds, batch_size=4, seed=5)
+    built = torch.equal(torch.get_rng_state(), state)
+    torch.set_rng_state(state)
+    _epoch(loader)
+    ran = torch.equal(torch.get_rng_state(), state)
+    return {"make_loader": built, "one epoch": ran}

@@ -226,3 +226,35 @@ def set_seed_makes_runs_repeat(m):
         order = [int(v) for (b,) in DataLoader(ds, batch_size=3, shuffle=True) for v in b]
         runs.append({"weight": weight, "order": order})
     return {"first": runs[0], "second": runs[1]}
+
+
+@probe
+def num_workers_argument(m):
+    "make_loader(..., num_workers=0) and num_workers=1: which processes load the samples, and the order"
+    ds = NoisyDataset(8)
+    out = {}
+    for k in (0, 1):
+        rows = _run(m.make_loader(ds, batch_size=2, seed=6, num_workers=k))
+        out[f"num_workers={k}"] = {"workers": sorted(set(rows[:, 1].long().tolist())),
+                                   "order": rows[:, 0].long().tolist()}
+    return out
+
+
+class TorchRngDataset(Dataset):
+    """Sample i: (i, a draw from the dataset's own torch.Generator), as float64."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.rng = torch.Generator().manual_seed(99)  # an rng that is not a numpy Generator
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> torch.Tensor:
+        return torch.tensor([i, float(torch.rand((), generator=self.rng))], dtype=torch.float64)
+
+
+@probe
+def other_rng_left_alone(m):
+    "a dataset whose rng attribute is a torch.Generator, loaded with num_workers=2"
+    return _run(m.make_loader(TorchRngDataset(8), batch_size=2, seed=8, num_workers=2))

@@ -90,6 +90,16 @@ def tokenize_edge_cases(m):
     ]}
 
 
+@probe(judge=_diff)
+def tokenize_unicode_case(m):
+    "basic_english_tokenize on German, Greek and ligature letters whose lower case is special"
+    return {s: m.basic_english_tokenize(s) for s in [
+        "Die Straße ist GROSS.",
+        "ΟΔΟΣ και ΣΟΦΟΣ",
+        "The ﬁnal ﬂow",
+    ]}
+
+
 # ---------------------------------------------------------------- Vocab
 
 

@@ -56,6 +56,18 @@ def one_epoch_drop_last(m):
             "loss": float(loss), "params": _params(model)}
 
 
+@probe(judge=_epoch_judge)
+def one_epoch_stale_gradients(m):
+    "a model that arrives with gradients left over from an earlier backward: parameters and loss"
+    model = nn.Linear(2, 1)
+    (model(torch.randn(4, 2)) ** 2).sum().backward()  # leftover .grad from before the epoch
+    loader = _fixed_loader(30, 8)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    loss = m.train_epoch(model, loader, nn.MSELoss(), opt)
+    return {"is_float": isinstance(loss, float), "type": type(loss).__name__,
+            "loss": float(loss), "params": _params(model)}
+
+
 def _mlp_judge(got, ref):
     if not got["training"]:
         return ("the model was handed over in eval mode and was still in eval mode after "
@@ -135,6 +147,15 @@ def regression_reproducible(m):
     dl = m.make_regression_loader(50, 8, seed=3)
     return {"seed1": seed1, "seed1_again": seed1_again, "seed2": seed2,
             "epoch1": _first_x(dl), "epoch2": _first_x(dl)}
+
+
+@probe
+def global_rng_untouched(m):
+    "the global torch RNG's next draws after building make_regression_loader(40, 8, seed=5) and one epoch of it"
+    dl = m.make_regression_loader(40, 8, seed=5)
+    for _ in dl:
+        pass
+    return torch.rand(4)
 
 
 def _fit_judge(got, ref):

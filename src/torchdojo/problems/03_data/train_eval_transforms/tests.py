@@ -225,3 +225,11 @@ def defaults(m):
     img = _pil(_photo(72, 100, 7))
     torch.manual_seed(8)
     return {"eval": evaluate(img), "train": train(img)}
+
+
+@probe
+def returns_a_tuple(m):
+    "build_transforms(16) returns a tuple of two callables"
+    result = m.build_transforms(16)
+    return {"type": type(result).__name__, "len": len(result),
+            "callable": [callable(f) for f in result]}

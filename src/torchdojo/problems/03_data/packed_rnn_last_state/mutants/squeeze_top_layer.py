@@ -1,0 +1,12 @@
+"""Squeezes h_n[-1] "to drop the extra dimension": a batch of one comes back as (H,), not (1, H)."""
+
+import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+
+
+def last_hidden_states(rnn, seqs, padding_value=0.0):
+    lengths = torch.tensor([len(s) for s in seqs])
+    padded = pad_sequence(seqs, batch_first=True, padding_value=padding_value)
+    packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+    _, h_n = rnn(packed)
+    return h_n[-1].squeeze()

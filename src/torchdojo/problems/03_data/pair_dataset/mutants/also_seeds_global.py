@@ -1,0 +1,25 @@
+"""Gives the loader its own seeded generator but also calls torch.manual_seed(seed) "to be safe":
+the orders are right, but building a loader resets the caller's global random state."""
+
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+
+class PairDataset(Dataset):
+    def __init__(self, data, labels):
+        if data.shape[0] != labels.shape[0]:
+            raise ValueError("length mismatch")
+        self.data, self.labels = data, labels
+
+    def __len__(self):
+        return self.data.shape[0]
+
+    def __getitem__(self, i):
+        return self.data[i], self.labels[i]
+
+
+def make_loader(ds, batch_size, seed, drop_last=False):
+    torch.manual_seed(seed)
+    g = torch.Generator()
+    g.manual_seed(seed)
+    return DataLoader(ds, batch_size=batch_size, shuffle=True, drop_last=drop_last, generator=g)

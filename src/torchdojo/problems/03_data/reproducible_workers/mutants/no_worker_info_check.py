@@ -1,0 +1,32 @@
+"""Uses get_worker_info().dataset without checking for None: fine inside a worker, but calling
+seed_worker in the main process raises AttributeError."""
+
+import random
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, get_worker_info
+
+
+def set_seed(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+
+
+def seed_worker(worker_id):
+    seed = torch.initial_seed() % 2**32
+    np.random.seed(seed)
+    random.seed(seed)
+    ds = get_worker_info().dataset
+    if isinstance(getattr(ds, "rng", None), np.random.Generator):
+        ds.rng = np.random.default_rng(seed)
+
+
+def make_loader(ds, batch_size, seed, num_workers=2):
+    g = torch.Generator()
+    g.manual_seed(seed)
+    return DataLoader(ds, batch_size=batch_size, shuffle=True, num_workers=num_workers,
+                      worker_init_fn=seed_worker, generator=g)

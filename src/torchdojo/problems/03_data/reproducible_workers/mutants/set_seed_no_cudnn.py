@@ -1,0 +1,30 @@
+"""set_seed seeds the three generators but leaves the cuDNN flags alone ("CPU only anyway"):
+a GPU run may still pick nondeterministic or autotuned kernels."""
+
+import random
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, get_worker_info
+
+
+def set_seed(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def seed_worker(worker_id):
+    seed = torch.initial_seed() % 2**32
+    np.random.seed(seed)
+    random.seed(seed)
+    info = get_worker_info()
+    if info is not None and isinstance(getattr(info.dataset, "rng", None), np.random.Generator):
+        info.dataset.rng = np.random.default_rng(seed)
+
+
+def make_loader(ds, batch_size, seed, num_workers=2):
+    g = torch.Generator()
+    g.manual_seed(seed)
+    return DataLoader(ds, batch_size=batch_size, shuffle=True, num_workers=num_workers,
+                      worker_init_fn=seed_worker, generator=g)

@@ -1,0 +1,26 @@
+"""Confuses the noise variance 0.1**2 with its standard deviation: the noise is 0.01 * N(0, 1)
+instead of 0.1 * N(0, 1)."""
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def train_epoch(model, loader, loss_fn, optimizer):
+    model.train()
+    total, seen = 0.0, 0
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * x.shape[0]
+        seen += x.shape[0]
+    return total / seen
+
+
+def make_regression_loader(n, batch_size, seed):
+    g = torch.Generator()
+    g.manual_seed(seed)
+    x = torch.randn(n, 2, generator=g)
+    y = 2 * x[:, 0:1] - x[:, 1:2] + 0.1**2 * torch.randn(n, 1, generator=g)
+    return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True, generator=g)

@@ -1,0 +1,14 @@
+"""The training crop is hard-coded to 224 (copied from an ImageNet recipe): train outputs are
+(3, 224, 224) whatever size was asked for."""
+
+import torch
+from torchvision.transforms import v2
+
+
+def build_transforms(size=64, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
+    head = [v2.RGB(), v2.ToImage()]
+    tail = [v2.ToDtype(torch.float32, scale=True), v2.Normalize(list(mean), list(std))]
+    train = v2.Compose([*head, v2.RandomResizedCrop(224, antialias=True), v2.RandomHorizontalFlip(),
+                        v2.ColorJitter(brightness=0.2, contrast=0.2, saturation=0.2), *tail])
+    evaluate = v2.Compose([*head, v2.Resize(size, antialias=True), v2.CenterCrop(size), *tail])
+    return train, evaluate
