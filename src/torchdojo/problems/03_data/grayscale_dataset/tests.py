@@ -81,6 +81,37 @@ def pil_images(m):
     return _items(m.GrayscaleDataset(base))
 
 
+@probe(rtol=0.0, atol=ATOL)
+def pil_other_modes(m):
+    "PIL images in palette (P), gray+alpha (LA) and 1-bit modes give their RGB luminance"
+    rng = np.random.default_rng(5)
+    pal = Image.fromarray(rng.integers(0, 256, (4, 5, 3), dtype=np.uint8)).quantize(6)
+    la = Image.fromarray(rng.integers(0, 256, (3, 4, 2), dtype=np.uint8), mode="LA")
+    bits = Image.fromarray(rng.integers(0, 256, (4, 3), dtype=np.uint8)).convert("1")
+    return _items(m.GrayscaleDataset([(pal, 0), (la, 1), (bits, 2)]))
+
+
+@probe(rtol=0.0, atol=ATOL)
+def non_contiguous_images(m):
+    "(3, H, W) views of (H, W, 3) arrays (non-contiguous), float32 and uint8"
+    hwc = torch.rand(5, 4, 3)
+    hwc8 = torch.randint(0, 256, (3, 6, 3), dtype=torch.uint8)
+    base = [(hwc.permute(2, 0, 1), 0), (hwc8.permute(2, 0, 1), 1),
+            (torch.rand(3, 8, 6)[:, ::2, 1::2], 2)]
+    return _items(m.GrayscaleDataset(base))
+
+
+@probe(rtol=0.0, atol=0.0)
+def base_unchanged(m):
+    "reading items leaves the base dataset's float32 and uint8 images as they were"
+    images = [torch.rand(3, 3, 4), torch.randint(0, 256, (3, 2, 5), dtype=torch.uint8),
+              torch.rand(3, 2, 2) * 2 - 1]
+    before = [img.clone() for img in images]
+    ds = m.GrayscaleDataset([(img, i) for i, img in enumerate(images)])
+    _items(ds)
+    return [(a, b) for a, b in zip(before, images, strict=True)]
+
+
 @probe
 def labels_preserved(m):
     "labels of any kind (int, str, tensor) come back unchanged, in order"
