@@ -6,14 +6,18 @@ keeps its memory and grades the next submission correctly and in time."""
 from __future__ import annotations
 
 import json
+import os
 import resource
 import struct
 import textwrap
+import threading
 import time
 
 import pytest
 
 from torchdojo.grader import codec
+from torchdojo.grader.runner import ExitInfo
+from torchdojo.grader.worker import Run, Worker
 
 PREFIX = struct.Struct(">II")
 
@@ -254,8 +258,6 @@ class _PipeChild:
     live child's are while it waits for the acknowledgement)."""
 
     def __init__(self, frames: bytes, output: bytes) -> None:
-        import os
-
         # the result pipe gets the lower descriptor, so select() lists it first
         self.result_fd, self._result_w = os.pipe()
         self.output_fd, self._output_w = os.pipe()
@@ -269,11 +271,7 @@ class _PipeChild:
     def ack(self) -> None:
         self.acks += 1
 
-    def finish(self, kill: bool):
-        import os
-
-        from torchdojo.grader.runner import ExitInfo
-
+    def finish(self, kill: bool) -> ExitInfo:
         for fd in (self.result_fd, self.output_fd, self._result_w, self._output_w):
             try:
                 os.close(fd)
@@ -286,10 +284,6 @@ def test_output_drained_by_a_frame_never_blocks_the_reader() -> None:
     """Frames and output arrive in the same select() round: the result frame takes the
     output already in the pipe, and the reader must not then block on that empty pipe while
     the child waits for its acknowledgement (this hung the worker's thread for good)."""
-    import threading
-
-    from torchdojo.grader.worker import Run, Worker
-
     frames = (frame({"kind": "loaded", "ok": True, "ms": 1})
               + frame({"kind": "start", "name": "p"})
               + frame({"kind": "result", "name": "p", "ok": True, "ms": 1}, b"obs")
@@ -304,3 +298,4 @@ def test_output_drained_by_a_frame_never_blocks_the_reader() -> None:
     assert not t.is_alive(), "the reader blocked on a drained output pipe"
     assert result.outcomes["p"].status == "ok"
     assert result.outcomes["p"].output == "printed by p\n"
+    assert child.acks == 2  # after the module loaded and after the probe's result

@@ -120,12 +120,10 @@ class _Reader:
         read, and the child waits for our acknowledgement before it prints more."""
         fd = self.child.output_fd
         while fd in self.fds:
-            if not select.select([fd], [], [], 0)[0]:
-                return
             try:
                 chunk = os.read(fd, 1 << 16)
             except BlockingIOError:
-                return
+                return  # empty for now: _drive made the pipe non-blocking
             if not chunk:
                 self.fds.discard(fd)
                 return
