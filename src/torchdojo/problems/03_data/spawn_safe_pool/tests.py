@@ -6,8 +6,8 @@ small driver runs it ONCE per check (cached below, shared by the probes): first 
 reference's), then, imported as a module, a few more calls with other arguments: a pool of 3 on
 a function whose first item is slow, a fill of 10 by 3 workers, and a fill where one worker
 fails. A sitecustomize.py on the driver's PYTHONPATH is imported by every Python it starts; in
-spawned workers (and only there) it records the worker's start and each call of a function
-defined in the script, with its arguments and the phase of the run, so the probes see which work
+spawned workers (and only there) it records each call of a function defined in the script,
+with its arguments and the phase of the run, so the probes see which work
 ran in spawned processes. Forked workers never import it: a fork-context pool leaves no record."""
 
 import json
@@ -26,9 +26,8 @@ SCRIPT_TIMEOUT_S = 40  # a healthy run takes ~6-12 s: the script and 8 spawned w
 
 # Imported at start-up by every Python process the driver starts (PYTHONPATH). In a spawned
 # multiprocessing worker it wraps BaseProcess._bootstrap (called after the worker has re-imported
-# its main module) to log the worker's start, and sets a profile hook that appends
-# "pid phase name args" for every call of a function whose code lives in the script. In the
-# "crash" phase the call fill_slice(buf, 0, hi) raises instead: that worker fails. Parent,
+# its main module) with a profile hook that appends "pid phase name args" for every call of a
+# function whose code lives in the script. In the "crash" phase the call fill_slice(buf, 0, hi) raises instead: that worker fails. Parent,
 # resource tracker and forked children record nothing.
 _HOOK = r"""
 import os, sys
@@ -53,7 +52,6 @@ if any("multiprocessing.spawn" in a for a in getattr(sys, "orig_argv", sys.argv)
                 raise RuntimeError("this worker was made to fail by the test")
 
     def _bootstrap(self, *a, **k):
-        _log((os.getpid(), _PHASE, "<start>", []))
         sys.setprofile(_hook)
         try:
             return _orig(self, *a, **k)
@@ -325,7 +323,7 @@ def _pool_judge(got, ref):
     why = _script_failed(got)
     if why:
         return why
-    if not [c for c in got["calls"] if c[2] != "<start>"]:
+    if not got["calls"]:
         return ("no spawned worker process ran any function of the script: the work must be "
                 "done by workers started with the 'spawn' start method (a 'fork' pool, or no "
                 "pool at all, does not count)")
