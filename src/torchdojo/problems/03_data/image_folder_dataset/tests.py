@@ -87,7 +87,7 @@ def pixels_with_v2_transform(m):
 
 @probe
 def transform_gets_rgb_pil_once(m):
-    "the transform is called once per access, on the RGB PIL image, and its result returned"
+    "the transform is called once per access (again on a repeated access), on the RGB PIL image"
     image_dir, label_file = _folder(_MAIN)
     calls = []
 
@@ -97,8 +97,21 @@ def transform_gets_rgb_pil_once(m):
         return f"transformed #{len(calls)}"
 
     ds = m.ImageLabelDataset(image_dir, label_file, transform=record)
-    items = [ds[i][0] for i in (2, 4, 0)]
+    items = [ds[i][0] for i in (2, 4, 0, 2)]
     return {"items": items, "calls": calls}
+
+
+@probe
+def images_read_on_access(m):
+    "images are read when an item is accessed: a file replaced after construction is what comes back"
+    image_dir, label_file = _folder(_MAIN)
+    ds = m.ImageLabelDataset(image_dir, label_file, transform=_TO_FLOAT)
+    before = ds[0][0]
+    # Overwrite cat_01.png with other pixels and another size: an eager or cached dataset
+    # returns the old image.
+    rng = np.random.default_rng(23)
+    _image("RGB", (5, 4), rng).save(image_dir / "cat_01.png")
+    return {"before": before, "after": ds[0][0]}
 
 
 @probe
