@@ -1,9 +1,11 @@
 """Probes for memmap_batches: real .npy files written with np.save (row i holds id i in column 0).
 Single process: the batches, their shapes and values, the last partial batch, tensors that own
-their memory (no warning, not a view of the file). Two DataLoader workers: every row exactly once,
-in aligned contiguous batches, work shared evenly. The file is memory-mapped read-only while it is
-read (seen in /proc/self/maps), and only when iteration starts (the dataset pickles small)."""
+their memory (no warning, not a view of the file). Two and three DataLoader workers: every row
+exactly once, in aligned contiguous batches, work shared evenly. The file is memory-mapped
+read-only and once per pass while it is read (seen in /proc/self/maps, mmap.mmap calls counted),
+and only when iteration starts (the dataset pickles small)."""
 
+import mmap
 import os
 import pickle
 import tempfile
@@ -119,10 +121,10 @@ def _tag(item) -> tuple[int, object]:
 
 
 def _workers_judge(got, ref):
-    n, f, bs = got["n"], got["f"], got["batch_size"]
-    where = f"{n} rows, batch_size={bs}, num_workers=2"
+    n, f, bs, w = got["n"], got["f"], got["batch_size"], got["workers"]
+    where = f"{n} rows, batch_size={bs}, num_workers={w}"
     ref_by_first = {int(b[0, 0]): b for _, b in ref["batches"]}
-    per_worker: dict[int, list[int]] = {0: [], 1: []}
+    per_worker: dict[int, list[int]] = {k: [] for k in range(w)}
     seen: Counter = Counter()
     for wid, b in got["batches"]:
         if not isinstance(b, torch.Tensor):
@@ -141,7 +143,7 @@ def _workers_judge(got, ref):
         if why:
             return f"{where}: the batch starting at row {first} is not the file's rows: {why}"
         if wid not in per_worker:
-            return f"{where}: a batch came from worker {wid}; expected workers 0 and 1"
+            return f"{where}: a batch came from worker {wid}; expected workers 0 to {w - 1}"
         seen[first] += 1
         per_worker[wid].append(first)
     twice = sorted(k for k, c in seen.items() if c > 1)
@@ -153,23 +155,36 @@ def _workers_judge(got, ref):
     if missing:
         return (f"{where}: {len(missing)} of {len(ref_by_first)} batches never came, e.g. the "
                 f"one starting at row {missing[0]}")
-    sizes = [len(per_worker[0]), len(per_worker[1])]
+    sizes = [len(per_worker[k]) for k in range(w)]
     if max(sizes) - min(sizes) > 1:
-        return (f"{where}: the workers produced {sizes[0]} and {sizes[1]} batches; share the "
-                "batches evenly (counts may differ by at most one)")
+        return (f"{where}: the workers produced {sizes} batches; share the batches evenly "
+                "(counts may differ by at most one)")
     for wid, firsts in per_worker.items():
         if firsts != sorted(firsts):
             return f"{where}: worker {wid} yielded its batches out of file order"
     return None
 
 
+def _through_workers(m, n: int, f: int, bs: int, workers: int, seed: int) -> dict:
+    """Every batch of a DataLoader with ``workers`` workers, tagged with its worker's id."""
+    ds = m.MemmapBatches(_write(n, f, seed=seed), bs)
+    with warnings.catch_warnings():  # 3 workers on a 2-core machine: torch's advice, not theirs
+        warnings.filterwarnings("ignore", "This DataLoader will create", UserWarning)
+        loader = DataLoader(ds, batch_size=None, num_workers=workers, collate_fn=_tag)
+        batches = [list(x) for x in loader]
+    return {"n": n, "f": f, "batch_size": bs, "workers": workers, "batches": batches}
+
+
 @probe(public=True, judge=_workers_judge)
 def two_workers(m):
     "5003 rows x 8, batch_size=500, DataLoader(batch_size=None, num_workers=2): every row exactly once, batches shared by both workers"
-    n, f, bs = 5003, 8, 500
-    ds = m.MemmapBatches(_write(n, f, seed=1), bs)
-    loader = DataLoader(ds, batch_size=None, num_workers=2, collate_fn=_tag)
-    return {"n": n, "f": f, "batch_size": bs, "batches": [list(x) for x in loader]}
+    return _through_workers(m, 5003, 8, 500, workers=2, seed=1)
+
+
+@probe(judge=_workers_judge)
+def three_workers(m):
+    "1100 rows x 4, batch_size=100, num_workers=3: 11 batches, every one exactly once, shared 4/4/3 (not 3/3/5, not as if there were two workers)"
+    return _through_workers(m, 1100, 4, 100, workers=3, seed=4)
 
 
 def _mapped_judge(got, ref):
@@ -183,20 +198,34 @@ def _mapped_judge(got, ref):
     if writable:
         return (f"the file is mapped with permissions {writable[0]!r}: map it read-only, the "
                 "dataset never writes to it")
+    if got["maps_opened"] > 1:
+        return (f"the file was memory-mapped {got['maps_opened']} times for "
+                f"{got['batches']} batches: map it once in __iter__ and slice that map for "
+                "every batch of the pass")
     return None
 
 
 @probe(judge=_mapped_judge)
 def memory_mapped(m):
-    "a 4 MiB file (131072 rows x 8, batch_size=8192): it is memory-mapped read-only while the batches are read"
+    "a 4 MiB file (131072 rows x 8, batch_size=8192): it is memory-mapped read-only, once, while the batches are read"
     path = _write(131072, 8, seed=2)
-    perms, batches = [], 0
-    for _ in m.MemmapBatches(path, 8192):
-        batches += 1
-        perms = [p for _, _, p in _maps(path)]  # during the pass, with the generator alive
-        if batches == 2:
-            break
-    return {"perms": perms, "batches": batches}
+    perms, batches, opened = [], 0, [0]
+    real_mmap = mmap.mmap
+
+    def counting_mmap(*args, **kwargs):  # np.load(mmap_mode=...) maps through mmap.mmap
+        opened[0] += 1
+        return real_mmap(*args, **kwargs)
+
+    mmap.mmap = counting_mmap
+    try:
+        for _ in m.MemmapBatches(path, 8192):
+            batches += 1
+            perms = [p for _, _, p in _maps(path)]  # during the pass, with the generator alive
+            if batches == 3:
+                break
+    finally:
+        mmap.mmap = real_mmap
+    return {"perms": perms, "batches": batches, "maps_opened": opened[0]}
 
 
 def _lazy_judge(got, ref):
