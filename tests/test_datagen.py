@@ -122,3 +122,22 @@ def test_mnist_and_coco_do_not_import_torchvision() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)
     assert out.stdout.strip() == "OK", out.stdout + out.stderr
+
+
+def test_digits_equal_sklearn_without_importing_it() -> None:
+    """datagen.digits reads scikit-learn's bundled file itself: the same 1797 images and labels
+    as sklearn.datasets.load_digits, and sklearn is never imported (it costs a second)."""
+    code = ("import sys\nfrom torchdojo.datagen.digits import load_digits\n"
+            "x, y = load_digits()\n"
+            "print(x.shape, x.dtype, y.dtype, 'sklearn' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout.strip() == "(1797, 8, 8) float32 int64 False", out.stdout + out.stderr
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    from torchdojo.datagen.digits import load_digits
+
+    images, labels = load_digits()
+    ref = sklearn_digits()
+    np.testing.assert_array_equal(images, ref.images.astype(np.float32))
+    np.testing.assert_array_equal(labels, ref.target)

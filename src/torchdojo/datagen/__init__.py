@@ -10,6 +10,8 @@ layout and file format of the real thing, so the code a learner writes for the r
 - :mod:`torchdojo.datagen.mnist`: IDX files (``train-images-idx3-ubyte`` ...) under
   ``root/MNIST/raw``.
 - :mod:`torchdojo.datagen.coco`: a mini COCO ``instances`` JSON and the PNG images it names.
+- :mod:`torchdojo.datagen.digits`: not generated: scikit-learn's bundled 8x8 handwritten digits
+  (real data), read from the package's CSV without importing scikit-learn.
 
 Every writer takes a target directory (a probe passes ``tempfile.mkdtemp()``) and a seed, and
 returns what was written (paths and the arrays), so a test can check the reader against it.
