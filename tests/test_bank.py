@@ -84,3 +84,23 @@ def test_traditional_chinese_is_converted() -> None:
     p = BANK.get("tensor_numpy_bridge")
     assert "内存" in p.statement("zh-Hans") and "記憶體" in p.statement("zh-Hant")
     assert static_checks(p) == []
+
+
+def test_current_sees_edits_and_new_problems(add_problem, tmp_path: Path) -> None:
+    """The daemon lives for minutes while an author edits: Bank.current reads problem.toml
+    again and finds a problem folder added after the bank was loaded."""
+    root = tmp_path / "bank"
+    shutil.copytree(add_problem.path, root / "01_fixture" / "fixture_add")
+    bank = Bank(root)
+    toml = root / "01_fixture" / "fixture_add" / "problem.toml"
+    toml.write_text(toml.read_text().replace("time_s = 3", "time_s = 7"))
+    assert bank.get("fixture_add").time_s == 3
+    assert bank.current("fixture_add").time_s == 7
+    shutil.copytree(add_problem.path, root / "01_fixture" / "fixture_new")
+    new_toml = root / "01_fixture" / "fixture_new" / "problem.toml"
+    new_toml.write_text(new_toml.read_text().replace('"fixture_add"', '"fixture_new"'))
+    with pytest.raises(KeyError):
+        bank.get("fixture_new")
+    assert bank.current("fixture_new").path.name == "fixture_new"
+    with pytest.raises(KeyError):
+        bank.current("no_such_problem")

@@ -208,6 +208,18 @@ class Bank:
             extra = f" Did you mean: {', '.join(near[:5])}?" if near else ""
             raise KeyError(f"no problem named '{pid}'.{extra}") from None
 
+    def current(self, pid: str) -> Problem:
+        """``pid`` as it is on disk now, for a long-lived process (the grading daemon): its
+        problem.toml is read again (limits, entry names), and an id added since this bank was
+        loaded is found by scanning the folders again. Raises KeyError like :meth:`get`."""
+        if pid in self.problems:
+            path = self.problems[pid].path
+            if (path / "problem.toml").exists():
+                self.problems[pid] = load_problem(path)
+                return self.problems[pid]
+        self.problems = Bank(self.root).problems
+        return self.get(pid)
+
     @property
     def tracks(self) -> list[str]:
         return sorted({p.track for p in self})

@@ -87,7 +87,7 @@ class Daemon:
             finally:
                 self.pool.put(w)
         if op == "check":
-            problem = self.bank.get(str(req["problem"]))
+            problem = self.bank.current(str(req["problem"]))  # edits seen without a restart
             w = self.pool.get()
             try:
                 source = blob.decode("utf-8", "surrogatepass")
