@@ -299,3 +299,19 @@ def test_output_drained_by_a_frame_never_blocks_the_reader() -> None:
     assert result.outcomes["p"].status == "ok"
     assert result.outcomes["p"].output == "printed by p\n"
     assert child.acks == 2  # after the module loaded and after the probe's result
+
+
+def test_error_message_keeps_a_multiline_exception_text() -> None:
+    """A strict load_state_dict names the missing keys on the lines under its first: the one-line
+    message keeps them (and the learner's line), not just 'Error(s) in loading state_dict'."""
+    from torchdojo.grader.worker import _one_line
+
+    err = ("RuntimeError: Error(s) in loading state_dict for SkipMLP:\n"
+           '\tMissing key(s) in state_dict: "fc3.weight", "fc3.bias".\n'
+           "  line 12, in forward: model.load_state_dict(sd)")
+    msg = _one_line(err)
+    assert '"fc3.weight"' in msg
+    assert msg.endswith("(line 12, in forward: model.load_state_dict(sd))")
+    assert "\n" not in msg
+    assert _one_line("ValueError: bad p") == "ValueError: bad p"
+    assert len(_one_line("E: " + "x" * 5000)) < 450

@@ -475,10 +475,16 @@ def _headline(error: str) -> str:
     return " ".join(head)
 
 
-def _one_line(err: str) -> str:
-    """An error text as one line: its first line, and its last (the learner's line) if more."""
+def _one_line(err: str, cap: int = 400) -> str:
+    """An error text as one line: the exception's whole message (a strict load_state_dict lists
+    the missing and unexpected keys on the lines under its first), then the last traceback line
+    (the learner's line) if there is one."""
     lines = err.strip().splitlines() or ["error"]
-    return lines[0] + (f" ({lines[-1].strip()})" if len(lines) > 1 else "")
+    head = _headline(err) or lines[0].strip()
+    if len(head) > cap:
+        head = head[:cap] + " …"
+    last = lines[-1]
+    return head + (f" ({last.strip()})" if last.startswith("  line ") else "")
 
 
 def _status_of(exit_info: ExitInfo, current_status: str) -> str:
