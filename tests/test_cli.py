@@ -155,6 +155,29 @@ def test_kill_minus_nine_of_the_cli_mid_check(ws: Path, tmp_path: Path) -> None:
     assert len(Store(ws / ".torchdojo" / "progress.sqlite3").attempts()) == before + 1
 
 
+def test_daemon_stop_during_a_check(ws: Path, tmp_path: Path) -> None:
+    """`daemon stop` while a check runs: the check still gets its verdict, stop returns with the
+    socket gone, and the next check starts a fresh daemon instead of reaching the old one."""
+    slow = tmp_path / "slow.py"
+    slow.write_text("import time\nimport torch\n\nSLEPT = []\n\ndef to_numpy(t):\n"
+                    "    if not SLEPT:\n        SLEPT.append(1)\n        time.sleep(2)\n"
+                    "    return t.detach().numpy()\n")
+    run(ws, "check", PID, "--file", str(Bank().get(PID).file("solution.py")))  # daemon up
+    proc = subprocess.Popen([sys.executable, "-m", "torchdojo.cli", "--workspace", str(ws),
+                             "check", PID, "--file", str(slow), "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)  # the check is under way inside the daemon
+    assert "stopped" in run(ws, "daemon", "stop").stdout
+    assert not (ws / ".torchdojo" / "worker.sock").exists()
+    ref = Bank().get(PID).file("solution.py")
+    after = run(ws, "check", PID, "--file", str(ref), "--json")  # a fresh daemon
+    assert after.returncode == 0, after.stdout + after.stderr
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, out + err
+    result = json.loads(out)  # every probe judged (the file lacks the other functions)
+    assert result["status"] == "error" and len(result["tests"]) == 10, out
+
+
 def test_code_under_grading_cannot_reach_the_daemon() -> None:
     """The socket file is visible to the sandbox here (workspace outside /tmp), yet a
     submission that connects and asks for a shutdown gets nowhere."""

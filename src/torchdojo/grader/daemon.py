@@ -6,6 +6,10 @@ source (UTF-8, at most ``protocol.SOURCE_CAP`` bytes) as the blob -> ``{"result"
 ``ping``; ``layers``; ``shutdown``. A request over the caps gets ``{"error": ...}``, then the
 connection closes. The daemon exits after
 ``--idle`` seconds without a request (default 15 minutes).
+
+Stopping is ordered so a client never reaches a daemon on its way out: ``shutdown`` removes the
+socket file before it answers (the next client starts a fresh daemon), the checks already
+running finish, and only then are the workers closed.
 """
 
 from __future__ import annotations
@@ -64,6 +68,9 @@ class Daemon:
         if not self.workers:
             raise RuntimeError("no grading worker could start")
         self.stop = threading.Event()
+        self.busy = threading.Condition()  # guards self.active: requests being handled
+        self.active = 0
+        self.socket_ino: int | None = None  # our socket file, once bound
 
     def _add_worker(self, cache_dir: Path) -> None:
         try:
@@ -78,6 +85,7 @@ class Daemon:
         if op == "ping":
             return {"ok": True, "pid": os.getpid(), "workers": len(self.workers)}
         if op == "shutdown":
+            self._retire()
             self.stop.set()
             return {"ok": True}
         if op == "layers":
@@ -120,15 +128,22 @@ class Daemon:
                     return
                 for header, blob in frames:
                     self.last = time.monotonic()
+                    with self.busy:
+                        self.active += 1
                     try:
-                        reply = self.handle(header, blob)
-                    except Exception as exc:  # noqa: BLE001 - report, keep serving
-                        reply = {"error": f"{type(exc).__name__}: {exc}"}
-                    self.last = time.monotonic()
-                    try:
-                        conn.sendall(protocol.pack(reply))
-                    except OSError:
-                        return
+                        try:
+                            reply = self.handle(header, blob)
+                        except Exception as exc:  # noqa: BLE001 - report, keep serving
+                            reply = {"error": f"{type(exc).__name__}: {exc}"}
+                        self.last = time.monotonic()
+                        try:
+                            conn.sendall(protocol.pack(reply))
+                        except OSError:
+                            return
+                    finally:  # counted until the reply is sent: stopping waits for it
+                        with self.busy:
+                            self.active -= 1
+                            self.busy.notify_all()
 
     def serve(self) -> None:
         self.socket_path.parent.mkdir(parents=True, exist_ok=True)
@@ -141,6 +156,7 @@ class Daemon:
             os.umask(old)
         srv.listen(16)
         os.replace(tmp, self.socket_path)  # atomic: clients never see a half-made socket
+        self.socket_ino = self.socket_path.stat().st_ino
         srv.settimeout(1.0)
         try:
             while not self.stop.is_set():
@@ -153,13 +169,21 @@ class Daemon:
                 conn.settimeout(None)
                 threading.Thread(target=self._serve_conn, args=(conn,), daemon=True).start()
         finally:
+            self._retire()
             srv.close()
-            try:
-                self.socket_path.unlink()
-            except OSError:
-                pass
+            with self.busy:  # let the checks in flight finish before their workers go
+                self.busy.wait_for(lambda: self.active == 0, timeout=120)
             for w in self.workers:
                 w.runner.close()
+
+    def _retire(self) -> None:
+        """Remove our socket file (not a newer daemon's that replaced it), so new clients start
+        a fresh daemon instead of reaching this one while it stops."""
+        try:
+            if self.socket_path.stat().st_ino == self.socket_ino:
+                self.socket_path.unlink()
+        except OSError:
+            pass
 
 
 def main() -> None:
