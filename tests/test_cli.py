@@ -335,3 +335,22 @@ def test_a_malformed_frame_is_a_recorded_attempt_not_a_traceback(ws: Path, tmp_p
     store = Store(ws / ".torchdojo" / "progress.sqlite3")
     assert len(store.attempts()) == before + 1
     store.close()
+
+
+def test_a_daemon_failure_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    code = textwrap.dedent(f"""
+        import sys
+        from torchdojo.grader import client
+        def boom(self, *a, **k):
+            raise client.DaemonError("the grading daemon closed the connection")
+        client.Grader.grade = boom
+        sys.argv = ["torchdojo", "--workspace", {str(tmp_path)!r}, "check", {PID!r},
+                    "--file", {str(Bank().get(PID).file("solution.py"))!r}]
+        from torchdojo import cli
+        cli.main()
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 70, out.stdout + out.stderr
+    assert "Traceback" not in out.stdout + out.stderr
+    assert "closed the connection" in " ".join((out.stdout + out.stderr).split())

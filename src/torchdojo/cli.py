@@ -423,6 +423,14 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:
+        from torchdojo.grader.client import DaemonError  # only now: keeps start-up light
+
+        if not isinstance(exc, DaemonError):
+            raise
+        ui.error(f"the grading daemon failed: {exc}. Run the command again (a fresh daemon "
+                 "starts); `torchdojo daemon stop` restarts it, `check --cold` avoids it.")
+        sys.exit(70)
 
 
 if __name__ == "__main__":
