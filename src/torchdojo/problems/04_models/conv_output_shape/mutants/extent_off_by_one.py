@@ -1,0 +1,45 @@
+"""Takes the dilated kernel's extent to be d * (k - 1), forgetting the + 1: every output is
+one too large when the stride is 1."""
+
+IntOrPair = int | tuple[int, int]
+
+
+def _pair(v: IntOrPair) -> tuple[int, int]:
+    """3 -> (3, 3); (3, 5) -> (3, 5)."""
+    if isinstance(v, int):
+        return (v, v)
+    a, b = v
+    return (int(a), int(b))
+
+
+def conv2d_out_shape(h: int, w: int, kernel: IntOrPair, stride: IntOrPair = 1,
+                     padding: IntOrPair = 0, dilation: IntOrPair = 1) -> tuple[int, int]:
+    """(H_out, W_out) of nn.Conv2d(..., kernel, stride, padding, dilation) on an (h, w) input."""
+    out = []
+    # one axis at a time: (height, kernel_h, stride_h, ...), then the same for the width
+    for n, k, s, p, d in zip((h, w), _pair(kernel), _pair(stride), _pair(padding),
+                             _pair(dilation), strict=True):
+        extent = d * (k - 1)  # (bug: off by one)
+        room = n + 2 * p - extent  # how far it can slide inside the padded input
+        if room < 0:
+            raise ValueError(f"kernel extent {extent} is larger than the padded input {n + 2 * p}")
+        out.append(room // s + 1)  # floor division: a partial last step does not count
+    return (out[0], out[1])
+
+
+def conv_transpose2d_out_shape(h: int, w: int, kernel: IntOrPair, stride: IntOrPair = 1,
+                               padding: IntOrPair = 0, output_padding: IntOrPair = 0,
+                               dilation: IntOrPair = 1) -> tuple[int, int]:
+    """(H_out, W_out) of nn.ConvTranspose2d(..., kernel, stride, padding, output_padding,
+    dilation=dilation) on an (h, w) input."""
+    out = []
+    for n, k, s, p, op, d in zip((h, w), _pair(kernel), _pair(stride), _pair(padding),
+                                 _pair(output_padding), _pair(dilation), strict=True):
+        # output_padding picks one of the s input sizes that a stride-s conv maps to n
+        if op >= s and op >= d:
+            raise ValueError(f"output_padding {op} must be smaller than stride {s} or dilation {d}")
+        size = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+        if size < 1:
+            raise ValueError(f"the output would have size {size}")
+        out.append(size)
+    return (out[0], out[1])
