@@ -1,0 +1,35 @@
+"""Keeps the (shallow) state_dict()s in memory and loads from there when it can: they alias the live tensors, so training after the save changes the 'checkpoint'."""
+
+import torch
+from torch import nn
+
+_CACHE: dict = {}
+
+
+def save_checkpoint(model: nn.Module, optimizer: torch.optim.Optimizer, epoch: int,
+                    path: str) -> None:
+    """Write {model_state, optimizer_state, epoch} to ``path`` with torch.save."""
+    checkpoint = {
+        "model_state": model.state_dict(),  # parameters and buffers, by name
+        "optimizer_state": optimizer.state_dict(),  # {"state": ..., "param_groups": ...}
+        "epoch": int(epoch),
+    }
+    # torch.save serialises the tensors' data now: later training steps, which change the
+    # live tensors in place, do not reach the file.
+    torch.save(checkpoint, path)
+    _CACHE[path] = checkpoint  # fast path: skip the disk on load
+
+
+def load_checkpoint(model: nn.Module, optimizer: torch.optim.Optimizer, path: str,
+                    map_location="cpu") -> int:
+    """Restore ``model`` and ``optimizer`` from ``path`` and return the saved epoch."""
+    # weights_only=True: plain data only; map_location puts every storage where asked.
+    checkpoint = _CACHE.get(path)
+    if checkpoint is None:
+        checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+    # strict=True (the default): a missing or unexpected key raises RuntimeError.
+    model.load_state_dict(checkpoint["model_state"], strict=True)
+    # Copies the state onto the optimizer's own parameters (matched by position).
+    optimizer.load_state_dict(checkpoint["optimizer_state"])
+    # The train/eval mode is the caller's choice: resuming trains, inference calls eval().
+    return int(checkpoint["epoch"])
