@@ -1,0 +1,69 @@
+"""Swish, GELU and SiLU written from primitives.
+
+Swish(x) = x * sigmoid(beta * x); with beta = 1 it is SiLU. beta is state of the module: a
+Parameter when it should be trained, a buffer otherwise, so that it is saved in the state_dict
+and moves with .to() either way. GELU(x) = x * Phi(x) with Phi the standard normal CDF, exactly
+through erf or through the tanh approximation of GPT-2/BERT. SiLUFunction writes the backward
+pass by hand: d/dx [x * s(x)] = s(x) * (1 + x * (1 - s(x))), computed from the saved input.
+torch.sigmoid is stable for any input, so nothing here overflows.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+
+class Swish(nn.Module):
+    """x * sigmoid(beta * x), with beta trainable when ``learnable``."""
+
+    def __init__(self, beta: float = 1.0, learnable: bool = False) -> None:
+        super().__init__()
+        beta_t = torch.tensor(float(beta))  # 0-dim float32
+        if learnable:
+            self.beta = nn.Parameter(beta_t)  # in parameters() and the state_dict
+        else:
+            self.register_buffer("beta", beta_t)  # in the state_dict, not in parameters()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # A 0-dim beta does not change x's dtype: float64 in, float64 out.
+        return x * torch.sigmoid(self.beta * x)  # same shape as x
+
+
+class GELU(nn.Module):
+    """x * Phi(x): exact (erf) or the tanh approximation."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.approximate == "tanh":
+            # 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+            inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x.pow(3))
+            return 0.5 * x * (1.0 + torch.tanh(inner))
+        # Phi(x) = 0.5 (1 + erf(x / sqrt(2)))
+        return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
+
+
+class SiLUFunction(torch.autograd.Function):
+    """SiLU with a hand-written backward."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x)  # the input: the backward recomputes sigmoid from it
+        return x * torch.sigmoid(x)
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor) -> torch.Tensor:
+        (x,) = ctx.saved_tensors
+        s = torch.sigmoid(x)
+        # product rule: s(x) + x * s(x) * (1 - s(x))
+        return grad_output * s * (1.0 + x * (1.0 - s))
+
+
+def silu(x: torch.Tensor) -> torch.Tensor:
+    """x * sigmoid(x) through SiLUFunction."""
+    return SiLUFunction.apply(x)
