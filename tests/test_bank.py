@@ -20,14 +20,22 @@ TRACKS_01_02 = ({f"S000-{i}" for i in (*range(1, 11), 70, 91)}
 # and the ones issue #3 asks the data track to cover
 TRACK_03 = ({f"S000-{i}" for i in (*range(11, 26), 88)}
             | {"S001-9", "S003-C4", "S003-C16", "S004-L25", "S004-L26", "S004-L37"})
+# and the ones issue #13 asks the models track to cover
+TRACK_04 = set("""S004-L16 S004-L19 S004-L33 S001-6 S003-C2 S000-32 S000-36 S002-2 S003-C20
+    S000-48 S003-C12 S003-C14 S003-C18 S000-28 S004-L18 S004-L21 S000-29 S000-39 S004-L22
+    S004-L20 S001-8 S004-L34 S003-P2 S000-26 S002-23 S003-P3 S000-27 S002-3 S000-50 S002-10
+    S002-29 S003-P16 S003-P17 S003-P18 S002-9 S003-P14 S000-33 S000-37 S003-C5 S004-L36
+    S000-42 S002-8 S002-28 S000-44 S002-30 S000-34 S002-7 S002-27 S003-P7 S003-P13 S000-51
+    S000-40 S001-12 S003-C6""".split())
 
 
 def test_bank_has_its_tracks() -> None:
-    assert {"01_tensors", "02_autograd", "03_data"} <= set(BANK.tracks)
+    assert {"01_tensors", "02_autograd", "03_data", "04_models"} <= set(BANK.tracks)
 
 
 @pytest.mark.parametrize(("tracks", "wanted"), [(("01_tensors", "02_autograd"), TRACKS_01_02),
-                                                (("03_data",), TRACK_03)])
+                                                (("03_data",), TRACK_03),
+                                                (("04_models",), TRACK_04)])
 def test_tracks_cover_their_curriculum(tracks: tuple[str, ...], wanted: set[str]) -> None:
     covered = {s for p in BANK if p.track in tracks for s in p.sources}
     assert wanted - covered == set()
