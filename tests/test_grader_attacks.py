@@ -315,3 +315,20 @@ def test_error_message_keeps_a_multiline_exception_text() -> None:
     assert "\n" not in msg
     assert _one_line("ValueError: bad p") == "ValueError: bad p"
     assert len(_one_line("E: " + "x" * 5000)) < 450
+
+
+def test_a_child_stalled_at_its_memory_cap_reads_as_memory(tmp_path) -> None:
+    """Without swap, a process at its cgroup memory cap can thrash on its mapped libraries past
+    the time limit instead of being OOM-killed: the group's counters say it hit the cap."""
+    from torchdojo.grader.cgroups import ChildGroup
+
+    group = ChildGroup({"memory": tmp_path}, "child")
+    d = group.dirs["memory"]
+    d.mkdir(parents=True)
+    (d / "memory.events").write_text("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n")
+    assert not group.hit_memory_limit()
+    (d / "memory.events").write_text("low 0\nhigh 0\nmax 17\noom 0\noom_kill 0\n")
+    assert group.hit_memory_limit() and not group.oom_killed()
+    (d / "memory.events").unlink()
+    (d / "memory.failcnt").write_text("4\n")  # cgroup v1
+    assert group.hit_memory_limit()

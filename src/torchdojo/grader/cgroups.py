@@ -110,6 +110,29 @@ class ChildGroup:
                 continue
         return False
 
+    def hit_memory_limit(self) -> bool:
+        """Whether the group ever reached its memory cap. Without swap the kernel reclaims the
+        file pages it can (the child's mapped libraries) before it OOM-kills, so a process at
+        its cap on a busy machine can stall past the time limit instead of being killed."""
+        d = self.dirs.get("memory")
+        if d is None:
+            return False
+        for name, key in (("memory.events", "max"), ("memory.failcnt", None)):
+            try:
+                text = (d / name).read_text()
+            except OSError:
+                continue
+            try:
+                if key is None:
+                    return int(text.strip() or 0) > 0
+                for line in text.splitlines():
+                    k, _, v = line.partition(" ")
+                    if k == key:
+                        return int(v) > 0
+            except ValueError:
+                continue
+        return False
+
     def kill_all(self) -> None:
         """SIGKILL every process in the group(s); keeps the groups for reading counters."""
         for d in self.dirs.values():

@@ -31,6 +31,7 @@ class ExitInfo:
     code: int | None = None
     signal: int | None = None
     oom: bool = False
+    at_memory_limit: bool = False  # reached the cap at some point (killed or not)
 
     def describe(self) -> str:
         if self.oom:
@@ -208,14 +209,16 @@ class ZygoteChild:
         if exit_frame is None:  # no word from its parent: it may still be there (once it
             self._kill()        # has said how P ended, its pid may already belong to another)
         oom = self._group.oom_killed() if self._group is not None else False
+        at_cap = oom or (self._group.hit_memory_limit() if self._group is not None else False)
         if self._group is not None:
             self._group.kill_all_and_remove()
         _close(self._job_w, self.result_fd, self.output_fd, self._status_fd)
         if exit_frame is None:
-            return ExitInfo(signal=signal.SIGKILL, oom=oom)
+            return ExitInfo(signal=signal.SIGKILL, oom=oom, at_memory_limit=at_cap)
         sig, code = exit_frame.get("signal"), exit_frame.get("code")
         return ExitInfo(code=code if isinstance(code, int) else None,
-                        signal=sig if isinstance(sig, int) else None, oom=oom)
+                        signal=sig if isinstance(sig, int) else None, oom=oom,
+                        at_memory_limit=at_cap)
 
 
 def zygote_path() -> str:

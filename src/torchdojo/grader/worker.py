@@ -334,6 +334,8 @@ class Worker:
                 exit_info = ExitInfo(code=0)
             else:
                 exit_info = child.finish(kill=not rd.done or killed_for is not None)
+        if killed_for == "timeout" and exit_info.at_memory_limit:
+            killed_for = "memory"  # stalled at its memory cap until the clock ran out
         self._killed(rd, killed_for, result)
         return _Drive(rd.done, rd.current, exit_info)
 
@@ -345,6 +347,7 @@ class Worker:
         text = rd.take_output()
         if rd.state == "load":
             why = {"timeout": ("time limit exceeded while loading", "timeout"),
+                   "memory": (MEMORY_STALL + " while loading", "memory"),
                    "output": ("printed more than 1 MiB of output; stopped", "error")}
             result.load_error, result.load_status = why.get(killed_for, (killed_for, "crash"))
             result.load_output += text
@@ -357,6 +360,8 @@ class Worker:
         if killed_for == "timeout":
             result.outcomes[name] = Outcome("timeout", message="time limit exceeded",
                                             output=text)
+        elif killed_for == "memory":
+            result.outcomes[name] = Outcome("memory", message=MEMORY_STALL, output=text)
         elif killed_for == "output":
             result.outcomes[name] = Outcome(
                 "output", message="printed more than 1 MiB of output; stopped", output=text)
@@ -462,6 +467,9 @@ def _load_refs(path: Path) -> dict[str, bytes] | None:
         refs[str(n)] = blob[pos:pos + size]
         pos += size
     return refs
+
+
+MEMORY_STALL = "memory limit exceeded (it stalled at the limit until the time ran out)"
 
 
 def _headline(error: str) -> str:
