@@ -1,0 +1,28 @@
+"""Mutant: pools by taking the first token's output, BERT style, but there is no [CLS] token:
+the statement asks for the mean over real tokens."""
+
+import torch
+from torch import Tensor, nn
+
+
+class TextClassifier(nn.Module):
+    def __init__(self, vocab_size: int, d_model: int, nhead: int, num_layers: int,
+                 num_classes: int, max_len: int, pad_idx: int = 0,
+                 dropout: float = 0.0) -> None:
+        super().__init__()
+        self.pad_idx = pad_idx
+        self.embedding = nn.Embedding(vocab_size, d_model, padding_idx=pad_idx)
+        self.pos_embedding = nn.Embedding(max_len, d_model)  # one learned vector per position
+        layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=2 * d_model,
+                                           dropout=dropout, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
+        self.fc = nn.Linear(d_model, num_classes)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        b, t = tokens.shape                                        # (B, T) token ids
+        pad = tokens == self.pad_idx                               # (B, T), True = padding
+        pos = torch.arange(t, device=tokens.device)                # (T,)
+        x = self.embedding(tokens) + self.pos_embedding(pos)       # (B, T, d)
+        h = self.encoder(x, src_key_padding_mask=pad)              # (B, T, d)
+        pooled = h[:, 0]                                           # (B, d)
+        return self.fc(pooled)                                     # (B, num_classes) logits

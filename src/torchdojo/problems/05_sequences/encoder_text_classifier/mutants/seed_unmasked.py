@@ -1,0 +1,27 @@
+"""Mutant (the seed's bug, S000-31): no padding mask at all: pads take part in attention and
+the pooled average is a plain mean over every position, pads included."""
+
+import torch
+from torch import Tensor, nn
+
+
+class TextClassifier(nn.Module):
+    def __init__(self, vocab_size: int, d_model: int, nhead: int, num_layers: int,
+                 num_classes: int, max_len: int, pad_idx: int = 0,
+                 dropout: float = 0.0) -> None:
+        super().__init__()
+        self.pad_idx = pad_idx
+        self.embedding = nn.Embedding(vocab_size, d_model, padding_idx=pad_idx)
+        self.pos_embedding = nn.Embedding(max_len, d_model)  # one learned vector per position
+        layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=2 * d_model,
+                                           dropout=dropout, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
+        self.fc = nn.Linear(d_model, num_classes)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        b, t = tokens.shape                                        # (B, T) token ids
+        pos = torch.arange(t, device=tokens.device)                # (T,)
+        x = self.embedding(tokens) + self.pos_embedding(pos)       # (B, T, d)
+        h = self.encoder(x)                                        # (B, T, d)
+        pooled = h.mean(1)                                         # (B, d)
+        return self.fc(pooled)                                     # (B, num_classes) logits
