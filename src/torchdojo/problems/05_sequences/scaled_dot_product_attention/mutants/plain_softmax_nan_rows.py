@@ -1,0 +1,28 @@
+"""A plain softmax over the masked scores: a row whose keys are all masked becomes NaN (torch returns zeros)."""
+
+import math
+
+import torch
+
+
+def sdpa(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+         attn_mask: torch.Tensor | None = None, is_causal: bool = False,
+         scale: float | None = None) -> torch.Tensor:
+    """softmax(q @ k^T * scale + mask) @ v for q (..., L, E), k (..., S, E), v (..., S, Ev)."""
+    L, S = q.size(-2), k.size(-2)
+    scale = 1.0 / math.sqrt(q.size(-1)) if scale is None else scale
+    # similarity of every query with every key
+    scores = q @ k.transpose(-2, -1) * scale  # (..., L, S)
+    if is_causal:
+        # top-left aligned: query i sees keys 0..i, whatever L and S are
+        keep = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()  # (L, S)
+        scores = scores.masked_fill(~keep, float("-inf"))
+    if attn_mask is not None:
+        if attn_mask.dtype == torch.bool:
+            scores = scores.masked_fill(~attn_mask, float("-inf"))  # True = takes part
+        else:
+            scores = scores + attn_mask  # float: added to the scores
+    # rows where every key is masked: softmax would give 0/0 = NaN; torch returns zeros.
+    # Softmax a harmless row there and zero it afterwards, so no NaN reaches the gradients.
+    weights = torch.softmax(scores, dim=-1)  # (..., L, S)
+    return weights @ v  # (..., L, Ev)
