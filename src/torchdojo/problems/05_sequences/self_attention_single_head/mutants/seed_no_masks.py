@@ -1,0 +1,23 @@
+"""The seed's layer: the masks are accepted but never applied (S000-41 had no masking at all)."""
+
+import math
+
+import torch
+from torch import nn
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, embed_dim: int, head_dim: int) -> None:
+        super().__init__()
+        self.head_dim = head_dim
+        self.q = nn.Linear(embed_dim, head_dim)
+        self.k = nn.Linear(embed_dim, head_dim)
+        self.v = nn.Linear(embed_dim, head_dim)
+
+    def forward(self, x: torch.Tensor, key_padding_mask: torch.Tensor | None = None,
+                causal: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+        q, k, v = self.q(x), self.k(x), self.v(x)  # (B, T, head_dim) each
+        # query i against key j, scaled by the size of the dot product
+        scores = q @ k.transpose(-2, -1) / math.sqrt(self.head_dim)  # (B, T, T): query, key
+        weights = torch.softmax(scores, dim=-1)  # (B, T, T), each row sums to 1 over the keys
+        return weights @ v, weights  # (B, T, head_dim), (B, T, T)
