@@ -1,0 +1,48 @@
+"""Compares each token with the NEXT one instead of the previous one: the last piece of a word
+carries its label and the earlier pieces are treated as continuations."""
+
+IGNORE_INDEX = -100
+
+
+def tokenize_words(words: list[str], vocab: dict[str, int]) -> tuple[list[int], list[int | None]]:
+    """[CLS] + greedy longest-match-first pieces of every word + [SEP], and each token's word."""
+    ids: list[int] = [vocab["[CLS]"]]
+    word_ids: list[int | None] = [None]
+    for w, word in enumerate(words):
+        pieces, start = [], 0
+        while start < len(word):
+            # the longest piece starting here; continuation pieces carry the "##" prefix
+            for end in range(len(word), start, -1):
+                piece = word[start:end] if start == 0 else "##" + word[start:end]
+                if piece in vocab:
+                    pieces.append(vocab[piece])
+                    start = end
+                    break
+            else:  # nothing matches at `start`: the whole word is unknown
+                pieces = [vocab["[UNK]"]]
+                break
+        ids += pieces
+        word_ids += [w] * len(pieces)
+    ids.append(vocab["[SEP]"])
+    word_ids.append(None)
+    return ids, word_ids
+
+
+def align_labels(word_labels: list[int], word_ids: list[int | None],
+                 label_all_subwords: bool = False,
+                 b_to_i: dict[int, int] | None = None) -> list[int]:
+    """One label per token: -100 for special tokens, the word's label on its first piece, and
+    on later pieces -100 (default) or the label (label_all_subwords), with B- turned into I-."""
+    labels: list[int] = []
+    for i, wid in enumerate(word_ids):
+        following = word_ids[i + 1] if i + 1 < len(word_ids) else None
+        if wid is None:  # [CLS], [SEP], [PAD]: never scored
+            labels.append(IGNORE_INDEX)
+        elif wid != following:  # the last piece of a word
+            labels.append(int(word_labels[wid]))
+        elif label_all_subwords:  # a continuation piece, labelled too
+            label = int(word_labels[wid])
+            labels.append(b_to_i.get(label, label) if b_to_i else label)
+        else:  # a continuation piece, skipped by the loss
+            labels.append(IGNORE_INDEX)
+    return labels
