@@ -1,0 +1,29 @@
+"""Handles short sentences with Conv1d(..., padding=k - 1) instead of padding the tokens on
+the right: zeros on both sides add windows to every sentence and change the maxima."""
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+
+class TextCNN(nn.Module):
+    def __init__(self, vocab_size: int, embed_dim: int, num_filters: int,
+                 kernel_sizes: tuple[int, ...], num_classes: int, pad_idx: int = 0,
+                 dropout: float = 0.0) -> None:
+        super().__init__()
+        self.pad_idx = pad_idx
+        self.max_kernel = max(kernel_sizes)
+        self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=pad_idx)
+        # one convolution per kernel size; the embedding dimensions are its input channels
+        self.convs = nn.ModuleList(nn.Conv1d(embed_dim, num_filters, k, padding=k - 1)
+                                   for k in kernel_sizes)
+        self.dropout = nn.Dropout(dropout)
+        self.fc = nn.Linear(num_filters * len(kernel_sizes), num_classes)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        # tokens: (B, T) int64; pad on the right so that T >= the widest kernel
+        x = self.embed(tokens).transpose(1, 2)  # (B, T, E) -> (B, E, T): channels first
+        # conv -> ReLU -> max over time, for every kernel size
+        pooled = [F.relu(conv(x)).amax(dim=2) for conv in self.convs]  # each (B, num_filters)
+        h = self.dropout(torch.cat(pooled, dim=1))  # (B, len(kernel_sizes) * num_filters)
+        return self.fc(h)  # (B, num_classes) logits
