@@ -27,15 +27,22 @@ TRACK_04 = set("""S004-L16 S004-L19 S004-L33 S001-6 S003-C2 S000-32 S000-36 S002
     S002-29 S003-P16 S003-P17 S003-P18 S002-9 S003-P14 S000-33 S000-37 S003-C5 S004-L36
     S000-42 S002-8 S002-28 S000-44 S002-30 S000-34 S002-7 S002-27 S003-P7 S003-P13 S000-51
     S000-40 S001-12 S003-C6""".split())
+# and the ones issue #14 asks the sequences track to cover
+TRACK_05 = set("""S002-4 S002-24 S002-5 S000-30 S000-45 S003-P4 S003-P5 S002-21 S000-46
+    S000-38 S003-P6 S000-49 S002-11 S000-41 S002-14 S002-6 S000-31 S002-13 S003-P9 S002-26
+    S003-P19 S002-15 S003-P10 S002-16 S000-35 S000-47 S002-12 S003-P8 S002-20 S002-17 S002-18
+    S002-19 S003-P11 S003-P20 S002-25 S000-43 S002-22 S003-P15 S003-P12 S000-52""".split())
 
 
 def test_bank_has_its_tracks() -> None:
-    assert {"01_tensors", "02_autograd", "03_data", "04_models"} <= set(BANK.tracks)
+    assert {"01_tensors", "02_autograd", "03_data", "04_models",
+            "05_sequences"} <= set(BANK.tracks)
 
 
 @pytest.mark.parametrize(("tracks", "wanted"), [(("01_tensors", "02_autograd"), TRACKS_01_02),
                                                 (("03_data",), TRACK_03),
-                                                (("04_models",), TRACK_04)])
+                                                (("04_models",), TRACK_04),
+                                                (("05_sequences",), TRACK_05)])
 def test_tracks_cover_their_curriculum(tracks: tuple[str, ...], wanted: set[str]) -> None:
     covered = {s for p in BANK if p.track in tracks for s in p.sources}
     assert wanted - covered == set()
