@@ -96,42 +96,34 @@ class ChildGroup:
         for d in {d for d in self.dirs.values()}:
             (d / "cgroup.procs").write_text(str(pid or os.getpid()))
 
-    def oom_killed(self) -> bool:
+    def _memory_count(self, sources: tuple[tuple[str, str | None], ...]) -> bool:
+        """Whether the first of ``sources`` (a counter file, and the key of its "key value"
+        line, or None for a file that holds a bare number) that can be read is above zero."""
         d = self.dirs.get("memory")
         if d is None:
             return False
-        for name, key in (("memory.events", "oom_kill"), ("memory.oom_control", "oom_kill")):
-            try:
-                for line in (d / name).read_text().splitlines():
-                    k, _, v = line.partition(" ")
-                    if k == key and int(v) > 0:
-                        return True
-            except (OSError, ValueError):
-                continue
-        return False
-
-    def hit_memory_limit(self) -> bool:
-        """Whether the group ever reached its memory cap. Without swap the kernel reclaims the
-        file pages it can (the child's mapped libraries) before it OOM-kills, so a process at
-        its cap on a busy machine can stall past the time limit instead of being killed."""
-        d = self.dirs.get("memory")
-        if d is None:
-            return False
-        for name, key in (("memory.events", "max"), ("memory.failcnt", None)):
+        for name, key in sources:
             try:
                 text = (d / name).read_text()
-            except OSError:
-                continue
-            try:
                 if key is None:
                     return int(text.strip() or 0) > 0
                 for line in text.splitlines():
                     k, _, v = line.partition(" ")
                     if k == key:
                         return int(v) > 0
-            except ValueError:
+            except (OSError, ValueError):
                 continue
         return False
+
+    def oom_killed(self) -> bool:
+        return self._memory_count((("memory.events", "oom_kill"),
+                                   ("memory.oom_control", "oom_kill")))
+
+    def hit_memory_limit(self) -> bool:
+        """Whether the group ever reached its memory cap. Without swap the kernel reclaims the
+        file pages it can (the child's mapped libraries) before it OOM-kills, so a process at
+        its cap on a busy machine can stall past the time limit instead of being killed."""
+        return self._memory_count((("memory.events", "max"), ("memory.failcnt", None)))
 
     def kill_all(self) -> None:
         """SIGKILL every process in the group(s); keeps the groups for reading counters."""

@@ -208,9 +208,10 @@ class ZygoteChild:
         exit_frame = self._status()
         if exit_frame is None:  # no word from its parent: it may still be there (once it
             self._kill()        # has said how P ended, its pid may already belong to another)
-        oom = self._group.oom_killed() if self._group is not None else False
-        at_cap = oom or (self._group.hit_memory_limit() if self._group is not None else False)
+        oom = at_cap = False
         if self._group is not None:
+            oom = self._group.oom_killed()
+            at_cap = oom or self._group.hit_memory_limit()
             self._group.kill_all_and_remove()
         _close(self._job_w, self.result_fd, self.output_fd, self._status_fd)
         if exit_frame is None:
