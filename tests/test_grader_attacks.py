@@ -332,3 +332,17 @@ def test_a_child_stalled_at_its_memory_cap_reads_as_memory(tmp_path) -> None:
     (d / "memory.events").unlink()
     (d / "memory.failcnt").write_text("4\n")  # cgroup v1
     assert group.hit_memory_limit()
+    # no hit counted, but a peak at the cap: v1 max_usage_in_bytes, v2 memory.peak
+    (d / "memory.failcnt").write_text("0\n")
+    (d / "memory.limit_in_bytes").write_text(str(256 << 20))
+    (d / "memory.max_usage_in_bytes").write_text(str(100 << 20))
+    assert not group.hit_memory_limit()
+    (d / "memory.max_usage_in_bytes").write_text(str((256 << 20) - 4096))
+    assert group.hit_memory_limit()
+    for name in ("memory.failcnt", "memory.limit_in_bytes", "memory.max_usage_in_bytes"):
+        (d / name).unlink()
+    (d / "memory.max").write_text("max\n")  # no cap set: a peak means nothing
+    (d / "memory.peak").write_text(str(1 << 30))
+    assert not group.hit_memory_limit()
+    (d / "memory.max").write_text(str(1 << 30))
+    assert group.hit_memory_limit()

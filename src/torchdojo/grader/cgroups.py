@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
 PARENT = "torchdojo"
+PEAK_SLACK = 0.9  # a peak this close to the memory cap counts as having reached it
 
 
 def _own_v2_dir() -> Path | None:
@@ -122,8 +123,28 @@ class ChildGroup:
     def hit_memory_limit(self) -> bool:
         """Whether the group ever reached its memory cap. Without swap the kernel reclaims the
         file pages it can (the child's mapped libraries) before it OOM-kills, so a process at
-        its cap on a busy machine can stall past the time limit instead of being killed."""
-        return self._memory_count((("memory.events", "max"), ("memory.failcnt", None)))
+        its cap on a busy machine can stall past the time limit instead of being killed.
+
+        The counters of hits (v2 memory.events "max", v1 memory.failcnt) are not always raised
+        for a charge the kernel satisfied by reclaim, so a peak within ``PEAK_SLACK`` of the cap
+        (v2 memory.peak, v1 memory.max_usage_in_bytes) counts too."""
+        if self._memory_count((("memory.events", "max"), ("memory.failcnt", None))):
+            return True
+        peak = self._read_int(("memory.peak", "memory.max_usage_in_bytes"))
+        limit = self._read_int(("memory.max", "memory.limit_in_bytes"))
+        return peak is not None and limit is not None and peak >= limit * PEAK_SLACK
+
+    def _read_int(self, names: tuple[str, ...]) -> int | None:
+        """The bare number in the first of ``names`` that the memory group has ("max" is None)."""
+        d = self.dirs.get("memory")
+        if d is None:
+            return None
+        for name in names:
+            try:
+                return int((d / name).read_text().strip())
+            except (OSError, ValueError):
+                continue
+        return None
 
     def kill_all(self) -> None:
         """SIGKILL every process in the group(s); keeps the groups for reading counters."""
