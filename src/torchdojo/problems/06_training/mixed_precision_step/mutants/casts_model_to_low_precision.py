@@ -1,0 +1,35 @@
+"""MUTANT: converts the model to the low-precision dtype instead of using autocast: the parameters (and the optimizer's updates) are no longer float32."""
+
+import torch
+from torch import nn
+
+
+def amp_train_step(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    loss_fn,
+    optimizer: torch.optim.Optimizer,
+    scaler: torch.amp.GradScaler | None = None,
+    max_norm: float | None = None,
+    device_type: str = "cpu",
+    dtype: torch.dtype = torch.bfloat16,
+) -> float:
+    """Run one step under autocast; return the unscaled loss as a float."""
+    optimizer.zero_grad()
+    model.to(dtype)
+    loss = loss_fn(model(x.to(dtype)), y.to(dtype) if y.is_floating_point() else y)
+    if scaler is not None:
+        scaler.scale(loss).backward()
+    else:
+        loss.backward()
+    if max_norm is not None:
+        if scaler is not None:
+            scaler.unscale_(optimizer)
+        nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    if scaler is not None:
+        scaler.step(optimizer)
+        scaler.update()
+    else:
+        optimizer.step()
+    return loss.item()
