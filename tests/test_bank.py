@@ -32,17 +32,23 @@ TRACK_05 = set("""S002-4 S002-24 S002-5 S000-30 S000-45 S003-P4 S003-P5 S002-21 
     S000-38 S003-P6 S000-49 S002-11 S000-41 S002-14 S002-6 S000-31 S002-13 S003-P9 S002-26
     S003-P19 S002-15 S003-P10 S002-16 S000-35 S000-47 S002-12 S003-P8 S002-20 S002-17 S002-18
     S002-19 S003-P11 S003-P20 S002-25 S000-43 S002-22 S003-P15 S003-P12 S000-52""".split())
+# and the ones issue #15 asks the training track to cover
+TRACK_06 = set("""S000-53 S003-P1 S004-L27 S000-54 S000-65 S004-L28 S000-55 S004-L23 S000-57
+    S000-69 S001-18 S004-L24 S000-68 S001-20 S000-58 S000-71 S004-L39 S000-60 S000-66 S004-L32
+    S000-63 S003-C10 S004-L31 S000-59 S000-67 S000-64 S000-61 S000-56 S000-90 S000-62
+    S004-L38""".split())
 
 
 def test_bank_has_its_tracks() -> None:
     assert {"01_tensors", "02_autograd", "03_data", "04_models",
-            "05_sequences"} <= set(BANK.tracks)
+            "05_sequences", "06_training"} <= set(BANK.tracks)
 
 
 @pytest.mark.parametrize(("tracks", "wanted"), [(("01_tensors", "02_autograd"), TRACKS_01_02),
                                                 (("03_data",), TRACK_03),
                                                 (("04_models",), TRACK_04),
-                                                (("05_sequences",), TRACK_05)])
+                                                (("05_sequences",), TRACK_05),
+                                                (("06_training",), TRACK_06)])
 def test_tracks_cover_their_curriculum(tracks: tuple[str, ...], wanted: set[str]) -> None:
     covered = {s for p in BANK if p.track in tracks for s in p.sources}
     assert wanted - covered == set()
