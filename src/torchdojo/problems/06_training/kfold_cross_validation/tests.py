@@ -64,41 +64,37 @@ def _folds_msg(got, ref, what=""):
     return None
 
 
-def _judge_folds(got, ref):
-    return _folds_msg(got, ref)
-
-
-@probe(public=True, judge=_judge_folds)
+@probe(public=True, judge=_folds_msg)
 def folds_ten_by_four(m):
     "kfold_indices(10, 4, seed=1): the four folds"
     return _folds(m, 10, 4, 1)
 
 
-@probe(judge=_judge_folds)
+@probe(judge=_folds_msg)
 def folds_divisible(m):
     "kfold_indices(12, 3, seed=5): k divides n"
     return _folds(m, 12, 3, 5)
 
 
-@probe(judge=_judge_folds)
+@probe(judge=_folds_msg)
 def folds_remainder(m):
     "kfold_indices(23, 5, seed=7): k does not divide n"
     return _folds(m, 23, 5, 7)
 
 
-@probe(judge=_judge_folds)
+@probe(judge=_folds_msg)
 def folds_large_remainder(m):
     "kfold_indices(27, 6, seed=3): a remainder of three"
     return _folds(m, 27, 6, 3)
 
 
-@probe(judge=_judge_folds)
+@probe(judge=_folds_msg)
 def folds_two(m):
     "kfold_indices(9, 2, seed=4): two folds of unequal size"
     return _folds(m, 9, 2, 4)
 
 
-@probe(judge=_judge_folds)
+@probe(judge=_folds_msg)
 def leave_one_out(m):
     "kfold_indices(7, 7, seed=2): k = n, leave-one-out"
     return _folds(m, 7, 7, 2)
