@@ -8,15 +8,16 @@ Process tree per job::
                                                                            landlock, seccomp,
                                                                            runs the probes)
 
-The zygote set one thread, imported torch, torchvision and numpy, froze its heap and keeps one
-child forked in advance, already isolated and waiting for its job. It holds no bank, no
-references and no environment, never runs a parallel op and never touches CUDA. When the worker
-asks (``T``), it passes the spare child's pipe ends over the control socket (SCM_RIGHTS) and
-forks the next one. Four pipes per child: the job (and then one acknowledgement byte per frame),
-the result frames, the captured output, and a status pipe that only trusted code writes: P
-reports its sandbox layers there and closes it before any learner code runs, C reports how P
-ended. On ``J`` the zygote forks a judge process instead (``judging.serve``), which compares
-observations under a memory limit, outside the sandbox but apart from the worker.
+The zygote set one thread, imported torch, torchvision, numpy and (when warm) the ONNX stack,
+froze its heap and keeps one child forked in advance, already isolated and waiting for its job.
+It holds no bank, no references and no environment, never runs a parallel op and never touches
+CUDA. When the worker asks (``T``), it passes the spare child's pipe ends over the control
+socket (SCM_RIGHTS) and forks the next one. Four pipes per child: the job (and then one
+acknowledgement byte per frame), the result frames, the captured output, and a status pipe that
+only trusted code writes: P reports its sandbox layers there and closes it before any learner
+code runs, C reports how P ended. On ``J`` the zygote forks a judge process instead
+(``judging.serve``), which compares observations under a memory limit, outside the sandbox but
+apart from the worker.
 
 The read allow-list of every child (``sandbox.read_plan``) is worked out here once: what
 Python needs, minus the secrets named with ``--hide`` and the bank's references.
@@ -67,6 +68,13 @@ def _prepare(torchvision: bool = True, warm: bool = True) -> None:
     torch.autograd.grad(y, x, torch.ones_like(y))
     # The first optimizer step imports torch._dynamo (about 2 s without torchvision loaded).
     torch.optim.SGD([x], lr=0.1).step()
+    # The deployment track's exporter stack (onnx + onnxscript, about 1.5 s to import) would
+    # otherwise be paid by every child on every check; optional like torchvision.
+    for name in ("onnx", "onnxscript", "onnxruntime"):
+        try:
+            __import__(name)
+        except Exception:  # noqa: BLE001
+            pass
     codec.decode(codec.encode(codec.sanitize({"t": x.detach().numpy(), "g": x.grad, "n": 1.0})))
 
 
