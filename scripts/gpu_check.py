@@ -13,6 +13,9 @@ What it proves, each in its own step so one failure does not hide the others:
                  sees no CUDA device and that autograd works in the forked child (a zygote that
                  saw the GPU broke every child's backward).
 5. ``demos``     every concept card's demo runs with CUDA present (their GPU branches included).
+6. ``latency``   07_deployment/latency_throughput's reference on a real GPU: ``compare_devices``
+                 fills both entries, and the CUDA latency with ``torch.cuda.synchronize`` is
+                 reported beside the launch-only figure measured without it.
 
 The suite itself never needs a GPU; this script is how a session that is lent one checks them.
 """
@@ -134,9 +137,38 @@ def check_demos() -> str:
     return f"{len(report)} demos ran; with a CUDA branch: {', '.join(gpu)}"
 
 
+def _reference(track_problem: str):  # type: ignore[no-untyped-def]
+    """Import a problem's solution.py as a module (the GPU branches the grader never runs)."""
+    import importlib.util
+
+    path = ROOT / "src/torchdojo/problems" / track_problem / "solution.py"
+    spec = importlib.util.spec_from_file_location(track_problem.replace("/", "_"), path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def check_latency() -> str:
+    ref = _reference("07_deployment/latency_throughput")
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(1024, 4096), torch.nn.ReLU(),
+                                torch.nn.Linear(4096, 1024))
+    x = torch.randn(256, 1024)
+    res = ref.compare_devices(model, x, warmup=5, iters=30)
+    assert res["cpu"] is not None and res["cuda"] is not None, res
+    assert next(model.parameters()).device.type == "cpu"          # the caller's model stayed
+    # without synchronisation only the kernel launches are timed
+    xs = x.cuda()
+    launch = ref.benchmark(model.cuda(), xs, warmup=5, iters=30, sync=lambda: None)
+    cpu, gpu = res["cpu"], res["cuda"]
+    return (f"cpu p50 {cpu['latency_ms_p50']:.2f} ms, cuda p50 {gpu['latency_ms_p50']:.3f} ms "
+            f"({gpu['throughput_samples_per_s']:.0f} samples/s); unsynchronised "
+            f"{launch['latency_ms_p50']:.3f} ms")
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "cuda": check_cuda, "amp_fp16": check_amp_fp16, "nccl": check_nccl,
-    "grader": check_grader, "demos": check_demos,
+    "grader": check_grader, "demos": check_demos, "latency": check_latency,
 }
 
 
