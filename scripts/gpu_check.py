@@ -16,6 +16,9 @@ What it proves, each in its own step so one failure does not hide the others:
 6. ``latency``   07_deployment/latency_throughput's reference on a real GPU: ``compare_devices``
                  fills both entries, and the CUDA latency with ``torch.cuda.synchronize`` is
                  reported beside the launch-only figure measured without it.
+7. ``chunked``   07_deployment/chunked_inference's reference with the model on the GPU: equal to
+                 one full forward, and ``torch.cuda.max_memory_allocated`` stays near one
+                 batch's activations instead of the whole set's.
 
 The suite itself never needs a GPU; this script is how a session that is lent one checks them.
 """
@@ -166,9 +169,29 @@ def check_latency() -> str:
             f"{launch['latency_ms_p50']:.3f} ms")
 
 
+def check_chunked() -> str:
+    ref = _reference("07_deployment/chunked_inference")
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 2048), torch.nn.ReLU(),
+                                torch.nn.Linear(2048, 8)).cuda().eval()
+    data = torch.randn(32768, 64)                                  # on the CPU
+    with torch.inference_mode():
+        torch.cuda.reset_peak_memory_stats()
+        full = model(data.cuda()).cpu()
+        full_peak = torch.cuda.max_memory_allocated()
+    torch.cuda.empty_cache()
+    torch.cuda.reset_peak_memory_stats()
+    out = ref.batched_inference(model, data, batch_size=1024)
+    peak = torch.cuda.max_memory_allocated()
+    torch.testing.assert_close(out, full, rtol=1e-4, atol=1e-4)
+    assert out.device.type == "cpu" and peak < full_peak / 8, (peak, full_peak)
+    return f"peak {peak / 2**20:.1f} MiB chunked vs {full_peak / 2**20:.1f} MiB in one batch"
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "cuda": check_cuda, "amp_fp16": check_amp_fp16, "nccl": check_nccl,
     "grader": check_grader, "demos": check_demos, "latency": check_latency,
+    "chunked": check_chunked,
 }
 
 
