@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import queue
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,53 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Worker:
     w = Worker(runner, cache_dir=tmp_path_factory.mktemp("refs"))
     yield w
     runner.close()
+
+
+class WorkerPool:
+    """The session's worker plus spare ones on other cores: ``grade`` may be called from several
+    threads at once, each call on a worker of its own (what ``validate_problem(jobs=...)`` needs).
+    Spares start on first use; all share one reference cache."""
+
+    def __init__(self, first: Worker, cache_dir: Path, size: int) -> None:
+        self.size, self._cache_dir, self._started = size, cache_dir, [first]
+        self._free: queue.Queue[Worker] = queue.Queue()
+        self._free.put(first)
+        self._runners: list[ZygoteRunner] = []
+        self._lock = threading.Lock()  # guards starting a spare
+
+    def grader(self, problem) -> Callable[[str, str, str], object]:  # type: ignore[no-untyped-def]
+        def grade(_pid: str, source: str, filename: str):  # type: ignore[no-untyped-def]
+            w = self._take()
+            try:
+                return w.grade(problem, source, filename=filename)
+            finally:
+                self._free.put(w)
+        return grade
+
+    def _take(self) -> Worker:
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            start = len(self._started) < self.size
+            if start:
+                self._runners.append(ZygoteRunner())
+                self._started.append(Worker(self._runners[-1], cache_dir=self._cache_dir))
+                return self._started[-1]
+        return self._free.get()
+
+    def close(self) -> None:
+        for r in self._runners:
+            r.close()
+
+
+@pytest.fixture(scope="session")
+def worker_pool(worker: Worker) -> WorkerPool:
+    """Two workers where there are two cores (the bank's validation takes half the time)."""
+    pool = WorkerPool(worker, worker.cache_dir, size=min(2, os.cpu_count() or 1))
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(scope="session")

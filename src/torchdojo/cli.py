@@ -286,8 +286,11 @@ def validate(ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...")]
     if problems:
         grader = _grader(cold)
         try:
+            # the daemon has a warm worker per core: grade the mutants that many at a time
+            jobs = 1 if grader.cold else (os.cpu_count() or 1)
             for p in problems:
-                rep = validate_problem(p, lambda pid, src, fn: grader.grade(pid, src, "all", fn))
+                rep = validate_problem(p, lambda pid, src, fn: grader.grade(pid, src, "all", fn),
+                                       jobs=jobs)
                 reports.append(rep)
                 if not as_json:
                     ui.validate_line(p.id, rep.ok, rep.issues, rep.duration_ms)

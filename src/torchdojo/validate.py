@@ -13,6 +13,7 @@ import ast
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from torchdojo.bank import Problem, seed_ids
@@ -98,8 +99,15 @@ def public_probes(p: Problem) -> set[str]:
     return names
 
 
-def validate_problem(p: Problem, grade: Callable[[str, str, str], Result]) -> Report:
-    """All checks of one problem; ``grade(problem_id, source, filename)`` runs the sandbox."""
+def validate_problem(p: Problem, grade: Callable[[str, str, str], Result],
+                     jobs: int = 1) -> Report:
+    """All checks of one problem; ``grade(problem_id, source, filename)`` runs the sandbox.
+
+    The reference is graded first (that also fills the reference cache); with ``jobs > 1`` the
+    starter and the mutants are then graded that many at a time, which needs a ``grade`` that
+    may be called from several threads (one sandboxed worker per call, as the daemon's pool or
+    the test suite's pool give). The report is the same either way.
+    """
     t0 = time.perf_counter()
     rep = Report(p.id, static_checks(p))
     ref = grade(p.id, p.read("solution.py"), "solution.py")
@@ -114,15 +122,19 @@ def validate_problem(p: Problem, grade: Callable[[str, str, str], Result]) -> Re
         if DEPRECATION.search(t.output):
             rep.issues.append(f"reference raises a deprecation warning in {t.name}: "
                               f"{t.output.strip().splitlines()[0]}")
-    starter = grade(p.id, p.read("starter.py"), "starter.py")
+    mutants = p.mutants()
+    sources = [(p.read("starter.py"), "starter.py")]
+    sources += [(m.read_text(encoding="utf-8"), m.name) for m in mutants]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # results come back in order
+        results = list(pool.map(lambda sf: grade(p.id, *sf), sources))
+    starter = results[0]
     if starter.passed:
         rep.issues.append("starter passes its tests")
     elif (public := public_probes(p)) and all(
             t.status == "pass" for t in starter.tests if t.name in public):
         rep.issues.append("starter passes its public tests (Run on the untouched starter would "
                           "say it passed): make a probe it fails public")
-    for m in p.mutants():
-        res = grade(p.id, m.read_text(encoding="utf-8"), m.name)
+    for m, res in zip(mutants, results[1:], strict=True):
         rep.mutants += 1
         if res.passed:
             rep.issues.append(f"mutant {m.name} passes (the tests miss that mistake)")
