@@ -55,9 +55,9 @@ def test_tracks_cover_their_curriculum(tracks: tuple[str, ...], wanted: set[str]
 
 
 @pytest.mark.parametrize("pid", [p.id for p in BANK])
-def test_problem_validates(worker, pid: str) -> None:
+def test_problem_validates(worker_pool, pid: str) -> None:
     p = BANK.get(pid)
-    rep = validate_problem(p, lambda _pid, src, fn: worker.grade(p, src, filename=fn))
+    rep = validate_problem(p, worker_pool.grader(p), jobs=worker_pool.size)
     assert rep.ok, "\n".join(rep.issues)
 
 
