@@ -1,0 +1,13 @@
+"""MUTANT: the providers argument is accepted and ignored: the session is always CPU-only."""
+
+import numpy as np
+import onnxruntime as ort
+
+
+class OrtPredictor:
+    def __init__(self, onnx_path: str, providers: list[str] | None = None):
+        self.session = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        return self.session.run(None, {self.session.get_inputs()[0].name: x})[0]
