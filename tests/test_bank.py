@@ -37,18 +37,22 @@ TRACK_06 = set("""S000-53 S003-P1 S004-L27 S000-54 S000-65 S004-L28 S000-55 S004
     S000-69 S001-18 S004-L24 S000-68 S001-20 S000-58 S000-71 S004-L39 S000-60 S000-66 S004-L32
     S000-63 S003-C10 S004-L31 S000-59 S000-67 S000-64 S000-61 S000-56 S000-90 S000-62
     S004-L38""".split())
+# and the ones issue #16 asks the deployment track to cover
+TRACK_07 = set("""S000-72 S004-L30 S000-74 S000-73 S000-86 S000-89 S000-75 S000-92 S000-83
+    S000-82 S000-79 S000-77 S000-81 S000-80 S000-78 S000-76 S000-87 S000-84 S000-85""".split())
 
 
 def test_bank_has_its_tracks() -> None:
     assert {"01_tensors", "02_autograd", "03_data", "04_models",
-            "05_sequences", "06_training"} <= set(BANK.tracks)
+            "05_sequences", "06_training", "07_deployment"} <= set(BANK.tracks)
 
 
 @pytest.mark.parametrize(("tracks", "wanted"), [(("01_tensors", "02_autograd"), TRACKS_01_02),
                                                 (("03_data",), TRACK_03),
                                                 (("04_models",), TRACK_04),
                                                 (("05_sequences",), TRACK_05),
-                                                (("06_training",), TRACK_06)])
+                                                (("06_training",), TRACK_06),
+                                                (("07_deployment",), TRACK_07)])
 def test_tracks_cover_their_curriculum(tracks: tuple[str, ...], wanted: set[str]) -> None:
     covered = {s for p in BANK if p.track in tracks for s in p.sources}
     assert wanted - covered == set()
