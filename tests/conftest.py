@@ -28,13 +28,12 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Worker:
 class WorkerPool:
     """The session's worker plus spare ones on other cores: ``grade`` may be called from several
     threads at once, each call on a worker of its own (what ``validate_problem(jobs=...)`` needs).
-    Spares start on first use; all share one reference cache."""
+    Spares start on first use; all share the first worker's reference cache."""
 
-    def __init__(self, first: Worker, cache_dir: Path, size: int) -> None:
-        self.size, self._cache_dir, self._started = size, cache_dir, [first]
+    def __init__(self, first: Worker, size: int) -> None:
+        self.size, self._first, self._spares = size, first, []
         self._free: queue.Queue[Worker] = queue.Queue()
         self._free.put(first)
-        self._runners: list[ZygoteRunner] = []
         self._lock = threading.Lock()  # guards starting a spare
 
     def grader(self, problem) -> Callable[[str, str, str], object]:  # type: ignore[no-untyped-def]
@@ -52,22 +51,20 @@ class WorkerPool:
         except queue.Empty:
             pass
         with self._lock:
-            start = len(self._started) < self.size
-            if start:
-                self._runners.append(ZygoteRunner())
-                self._started.append(Worker(self._runners[-1], cache_dir=self._cache_dir))
-                return self._started[-1]
+            if 1 + len(self._spares) < self.size:
+                self._spares.append(Worker(ZygoteRunner(), cache_dir=self._first.cache_dir))
+                return self._spares[-1]
         return self._free.get()
 
     def close(self) -> None:
-        for r in self._runners:
-            r.close()
+        for w in self._spares:
+            w.runner.close()
 
 
 @pytest.fixture(scope="session")
 def worker_pool(worker: Worker) -> WorkerPool:
     """Two workers where there are two cores (the bank's validation takes half the time)."""
-    pool = WorkerPool(worker, worker.cache_dir, size=min(2, os.cpu_count() or 1))
+    pool = WorkerPool(worker, size=min(2, os.cpu_count() or 1))
     yield pool
     pool.close()
 
