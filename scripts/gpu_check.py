@@ -141,14 +141,12 @@ def check_demos() -> str:
 
 
 def _reference(track_problem: str):  # type: ignore[no-untyped-def]
-    """Import a problem's solution.py as a module (the GPU branches the grader never runs)."""
-    import importlib.util
+    """Load a problem's solution.py as a module (the GPU branches the grader never runs)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from torchdojo.grader.harness import load_module
 
     path = ROOT / "src/torchdojo/problems" / track_problem / "solution.py"
-    spec = importlib.util.spec_from_file_location(track_problem.replace("/", "_"), path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_module(track_problem.replace("/", "_"), path.read_text(), str(path))
 
 
 def check_latency() -> str:
