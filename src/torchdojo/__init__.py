@@ -13,12 +13,12 @@ the source is preceded by the usual imports (torch, nn, F, numpy as np, math).
 
 from __future__ import annotations
 
-import inspect
-import types
-from pathlib import Path
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (fast CLI path)
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
-from torchdojo.results import Result, TestResult
+    from torchdojo.results import Result, TestResult
 
 __all__ = ["check", "Result", "TestResult", "source_of"]
 __version__ = "0.1.0"
@@ -27,8 +27,22 @@ PRELUDE = ("import math\nimport numpy as np\nimport torch\nimport torch.nn as nn
            "import torch.nn.functional as F\n\n")
 
 
+def __getattr__(name: str) -> Any:
+    """``torchdojo.Result`` and ``TestResult`` on first use: importing the package stays light
+    (every CLI command imports it; ``list`` never needs the result classes)."""
+    if name in ("Result", "TestResult"):
+        from torchdojo import results
+
+        return getattr(results, name)
+    raise AttributeError(f"module 'torchdojo' has no attribute {name!r}")
+
+
 def source_of(*objs: Any) -> str:
     """The source to grade for a module, a path, or functions/classes (with a prelude)."""
+    import inspect
+    import types
+    from pathlib import Path
+
     if len(objs) == 1 and isinstance(objs[0], str | Path) and Path(objs[0]).exists():
         return Path(objs[0]).read_text(encoding="utf-8")
     if len(objs) == 1 and isinstance(objs[0], types.ModuleType):

@@ -1,5 +1,5 @@
 """``python -m torchdojo``: the same CLI as the ``torchdojo`` script."""
 
-from torchdojo.cli import main
+from torchdojo.entry import main
 
 main()

@@ -1,11 +1,17 @@
-"""The one result shape (version 1) that every interface renders; see DESIGN.md."""
+"""The one result shape (version 1) that every interface renders; see DESIGN.md.
+
+Plain classes rather than dataclasses: the fast ``check`` path imports this module, and
+``dataclasses`` would bring ``inspect`` and a tenth of that path's time budget with it.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (fast CLI path)
+if TYPE_CHECKING:
+    from typing import Any
 
 VERSION = 1
 OUTPUT_LIMIT = 500
@@ -44,36 +50,47 @@ def clip_output(text: str, limit: int = OUTPUT_LIMIT) -> str:
     return text[: limit - len(marker)] + marker
 
 
-@dataclass
-class TestResult:
+class _Record:
+    """Equality and repr over ``_fields``, as a dataclass would give them."""
+
+    _fields: tuple[str, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(
+            getattr(self, f) == getattr(other, f) for f in self._fields)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({args})"
+
+
+class TestResult(_Record):
     __test__ = False  # not a pytest test class
+    _fields = ("name", "status", "message", "output", "duration_ms")
 
-    name: str
-    status: str
-    message: str = ""
-    output: str = ""
-    duration_ms: int = 0
+    def __init__(self, name: str, status: str, message: str = "", output: str = "",
+                 duration_ms: int = 0) -> None:
+        if status not in TEST_STATUSES:
+            raise ValueError(f"bad test status {status!r}")
+        self.name, self.status, self.duration_ms = name, status, duration_ms
+        self.message = clean_text(message)
+        self.output = clip_output(clean_text(output))
 
-    def __post_init__(self) -> None:
-        if self.status not in TEST_STATUSES:
-            raise ValueError(f"bad test status {self.status!r}")
-        self.message = clean_text(self.message)
-        self.output = clip_output(clean_text(self.output))
+    def to_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self._fields}
 
 
-@dataclass
-class Result:
-    problem: str
-    status: str
-    message: str
-    duration_ms: int = 0
-    tests: list[TestResult] = field(default_factory=list)
-    version: int = VERSION
+class Result(_Record):
+    _fields = ("problem", "status", "message", "duration_ms", "tests", "version")
 
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"bad status {self.status!r}")
-        self.message = clean_text(self.message)
+    def __init__(self, problem: str, status: str, message: str, duration_ms: int = 0,
+                 tests: list[TestResult] | None = None, version: int = VERSION) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"bad status {status!r}")
+        self.problem, self.status, self.duration_ms = problem, status, duration_ms
+        self.message = clean_text(message)
+        self.tests = list(tests) if tests is not None else []
+        self.version = version
 
     @property
     def passed(self) -> bool:
@@ -86,9 +103,9 @@ class Result:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        return {"version": d["version"], "problem": d["problem"], "status": d["status"],
-                "message": d["message"], "duration_ms": d["duration_ms"], "tests": d["tests"]}
+        return {"version": self.version, "problem": self.problem, "status": self.status,
+                "message": self.message, "duration_ms": self.duration_ms,
+                "tests": [t.to_dict() for t in self.tests]}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

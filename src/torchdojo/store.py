@@ -10,7 +10,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from torchdojo.results import Result
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (fast CLI path)
+if TYPE_CHECKING:
+    from torchdojo.results import Result
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
@@ -30,6 +32,7 @@ CREATE TABLE IF NOT EXISTS solves (problem TEXT PRIMARY KEY, ts REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS hints (problem TEXT PRIMARY KEY, revealed INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS solutions_viewed (
     problem TEXT PRIMARY KEY, ts REAL NOT NULL, after_pass INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS lessons_read (lesson TEXT PRIMARY KEY, ts REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS card_state (
     card TEXT PRIMARY KEY, fsrs TEXT NOT NULL, due REAL NOT NULL, reviews INTEGER NOT NULL,
@@ -94,6 +97,11 @@ class Store:
                 self.db.execute("INSERT OR IGNORE INTO solves (problem, ts) VALUES (?, ?)",
                                 (result.problem, now))
 
+    def last_problem(self) -> str | None:
+        """The problem of the most recent attempt (what "next" continues from), or None."""
+        row = self.db.execute("SELECT problem FROM attempts ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
     def status(self, problem: str) -> str:
         """'solved', 'attempted' or 'new'."""
         if self.db.execute("SELECT 1 FROM solves WHERE problem=?", (problem,)).fetchone():
@@ -134,6 +142,13 @@ class Store:
     def solution_viewed(self, problem: str) -> bool:
         return self.db.execute("SELECT 1 FROM solutions_viewed WHERE problem=?",
                                (problem,)).fetchone() is not None
+
+    def mark_lesson_read(self, lesson: str) -> None:
+        self._write("INSERT OR IGNORE INTO lessons_read (lesson, ts) VALUES (?, ?)",
+                    (lesson, self.clock()))
+
+    def lessons_read(self) -> set[str]:
+        return {r for (r,) in self.db.execute("SELECT lesson FROM lessons_read")}
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()

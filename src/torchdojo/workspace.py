@@ -6,14 +6,13 @@ Never writes into the bank. Location: ``--workspace DIR``, else ``$TORCHDOJO_WOR
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from torchdojo.bank import Problem
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (fast CLI path)
+if TYPE_CHECKING:
+    from torchdojo.bank import Problem
 
 ENV_VAR = "TORCHDOJO_WORKSPACE"
 
@@ -23,9 +22,20 @@ def default_root() -> Path:
     return Path(env).expanduser() if env else Path.home() / "torchdojo"
 
 
-@dataclass
 class Workspace:
-    root: Path
+    """A workspace folder (a plain class, not a dataclass: the fast CLI path imports this)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __repr__(self) -> str:
+        return f"Workspace({self.root!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Workspace) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
 
     @classmethod
     def open(cls, root: Path | str | None = None) -> Workspace:
@@ -56,11 +66,18 @@ class Workspace:
         p = self.state_dir / "worker.sock"
         if len(str(p)) < 100:
             return p
+        import hashlib
+        import tempfile
+
         digest = hashlib.sha256(str(self.root).encode()).hexdigest()[:12]
         return Path(tempfile.gettempdir()) / f"torchdojo-{os.getuid()}-{digest}.sock"
 
     def path_for(self, problem: Problem) -> Path:
-        return self.root / problem.track / f"{problem.id}.py"
+        return self.file_for(problem.track, problem.id)
+
+    def file_for(self, track: str, pid: str) -> Path:
+        """The learner's file of problem ``pid`` of ``track`` (what ``check`` grades)."""
+        return self.root / track / f"{pid}.py"
 
     def exists(self, problem: Problem) -> bool:
         return self.path_for(problem).exists()
@@ -71,7 +88,7 @@ class Workspace:
         if dest.exists():
             return dest, False
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(problem.file("starter.py"), dest)
+        dest.write_text(problem.starter(), encoding="utf-8")
         return dest, True
 
     def reset(self, problem: Problem) -> tuple[Path, Path | None]:
@@ -82,7 +99,7 @@ class Workspace:
             backup = dest.with_suffix(".py.bak")
             shutil.copyfile(dest, backup)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(problem.file("starter.py"), dest)
+        dest.write_text(problem.starter(), encoding="utf-8")
         return dest, backup
 
     def problem_for_path(self, path: Path) -> str | None:

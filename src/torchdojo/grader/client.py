@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from torchdojo.grader import protocol
 from torchdojo.results import Result
 from torchdojo.workspace import Workspace
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (fast CLI path)
 if TYPE_CHECKING:
+    from typing import Any
+
     from torchdojo.bank import Problem
 
 START_TIMEOUT_S = 120.0
@@ -61,6 +62,8 @@ class DaemonClient:
 
     def spawn(self) -> None:
         """Start the daemon in the background and wait until it answers."""
+        import subprocess  # only here: a check against a running daemon never needs it
+
         log = open(self.ws.log_path, "ab")  # noqa: SIM115 - handed to the child
         subprocess.Popen(
             [sys.executable, "-P", "-m", "torchdojo.grader.daemon", "--socket",

@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import os
 import struct
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (fast CLI path)
+if TYPE_CHECKING:
+    from typing import Any
 
 SOURCE_CAP = 1024 * 1024  # the largest submission (UTF-8 bytes) every path accepts: 1 MiB
 CHILD_HEADER_CAP = 64 * 1024  # a frame header from the sandboxed child
