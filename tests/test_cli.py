@@ -83,7 +83,7 @@ def test_check_hint_solution_progress_reset(ws: Path) -> None:
     assert "reference solution" in run(ws, "solution", PID).stdout
     assert run(ws, "next").stdout.startswith("next:")
     assert run(ws, "reset", PID, "--yes").returncode == 0
-    assert path.read_text() == Bank().get(PID).read("starter.py")
+    assert path.read_text() == Bank().get(PID).starter()
     assert path.with_suffix(".py.bak").read_text() == ref.read_text()
     other = run(ws, "check", PID, "--file", str(ref), "--json")
     assert other.returncode == 0 and json.loads(other.stdout)["status"] == "pass"

@@ -44,7 +44,7 @@ def test_list_and_problem_pages(real) -> None:  # type: ignore[no-untyped-def]
     p = Bank().get(PID)
     hant = c.get(f"/api/problems/{PID}", params={"lang": "zh-TW"}).json()
     assert hant["lang"] == "zh-Hant" and hant["title"] == p.title_in("zh-Hant")
-    assert "<p>" in hant["statement_html"] and hant["code"] == p.read("starter.py")
+    assert "<p>" in hant["statement_html"] and hant["code"] == p.starter()
     assert hant["hints"] == [] and hant["hints_total"] == len(p.hints)
     assert c.get("/api/problems/nope").status_code == 404
     assert c.get(f"/api/problems/{PID}", params={"lang": "fr"}).status_code == 422

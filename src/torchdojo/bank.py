@@ -14,27 +14,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from torchdojo.langs import LANG_ALIASES, LANGS, canonical_lang  # noqa: F401 - re-exported
+
 BANK_DIR = Path(__file__).parent / "problems"
 SEED_IDS_FILE = Path(__file__).parent / "data" / "seed_ids.txt"
 DIFFICULTIES = ("easy", "medium", "hard")
 GPU_MODES = ("none", "optional")
-LANGS = ("en", "zh-Hans", "zh-Hant")
-# what people type for the three languages (compared lower-cased)
-LANG_ALIASES = {"en": "en", "english": "en", "zh": "zh-Hans", "zh-hans": "zh-Hans",
-                "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "cn": "zh-Hans", "zh-hant": "zh-Hant",
-                "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant", "tw": "zh-Hant"}
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TRACK_RE = re.compile(r"^\d\d_[a-z][a-z0-9_]*$")
 DEFAULT_TIME_S = 5.0
 DEFAULT_MEMORY_MB = 1024
 REQUIRED_FILES = ("problem.toml", "statement.en.md", "statement.zh.md", "starter.py",
                   "solution.py", "tests.py", "explanation.en.md", "explanation.zh.md")
-
-
-def canonical_lang(lang: str) -> str | None:
-    """``en``, ``zh-Hans`` or ``zh-Hant`` for a language name or common alias (``zh``, ``zh-TW``,
-    ``zh_CN``), else None."""
-    return LANG_ALIASES.get(lang.strip().lower().replace("_", "-"))
 
 
 class BankError(Exception):
@@ -85,8 +76,45 @@ class Problem:
         """The statement in ``lang``; Traditional Chinese is converted from Simplified."""
         return self._markdown("statement", lang)
 
+    def body(self, lang: str = "en") -> str:
+        """The statement without its first ``# title`` line, for pages that show the title in
+        their own header (the terminal's panel, the web's heading)."""
+        text = self.statement(lang)
+        first, _, rest = text.lstrip().partition("\n")
+        return rest.lstrip("\n") if first.startswith("# ") else text
+
     def explanation(self, lang: str = "en") -> str:
         return self._markdown("explanation", lang)
+
+    def tests(self) -> list[tuple[str, bool]]:
+        """(name, public) of every test in ``tests.py``, in the order they run, read from the
+        source (the ``@probe`` / ``@source_probe`` functions; nothing is imported or run)."""
+        import ast
+
+        out = []
+        for node in ast.parse(self.read("tests.py")).body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for dec in node.decorator_list:
+                call = dec if isinstance(dec, ast.Call) else None
+                name = (call.func if call else dec)
+                if isinstance(name, ast.Name) and name.id in ("probe", "source_probe"):
+                    public = any(k.arg == "public" and isinstance(k.value, ast.Constant) and
+                                 k.value.value is True for k in (call.keywords if call else ()))
+                    out.append((node.name, public))
+        return out
+
+    def starter(self) -> str:
+        """The starter as the learner's file begins: two comment lines pointing at the statement
+        and naming the tests, then ``starter.py``."""
+        import textwrap
+
+        names = ", ".join(f"{n} (public)" if public else n for n, public in self.tests())
+        tests = textwrap.wrap(f"tests: {names}", 96, initial_indent="# ",
+                              subsequent_indent="#   ", break_on_hyphens=False)
+        head = [f"# the task: `torchdojo show {self.id}` · grade it: `torchdojo check {self.id}`",
+                *tests]
+        return "\n".join(head) + "\n" + self.read("starter.py")
 
     def hint(self, index: int, lang: str = "en") -> str:
         h = self.hints[index]
@@ -113,9 +141,23 @@ def in_lang(lang: str, en: str, zh: str) -> str:
     return to_traditional(zh) if lang == "zh-Hant" else zh
 
 
+# Taiwan wording OpenCC's s2twp leaves as mainland usage: 示例 reads 範例; 通過 meaning "by
+# means of" (before code, emphasis, or the objects the bank uses it with) reads 透過, while
+# 通過 meaning "to pass" (tests pass) stays.
+_TW_PHRASES = (
+    (re.compile("示例"), "範例"),
+    (re.compile(r"通過(?=\s*[`*$]|遍歷|改變|反向|帶|版本|兩條|它|記憶體|加性|呼叫|設定|把)"),
+     "透過"),
+)
+
+
 def to_traditional(text: str) -> str:
-    """Simplified -> Traditional Chinese with OpenCC (Taiwan standard, with phrases)."""
-    return _opencc().convert(text)
+    """Simplified -> Traditional Chinese with OpenCC (Taiwan standard, with its phrases), then
+    the few Taiwan phrases it does not know (``_TW_PHRASES``)."""
+    out = _opencc().convert(text)
+    for pattern, repl in _TW_PHRASES:
+        out = pattern.sub(repl, out)
+    return out
 
 
 @cache
@@ -181,18 +223,62 @@ def load_problem(path: Path) -> Problem:
     )
 
 
+@dataclass(frozen=True)
+class Track:
+    """A track's ``track.toml``: its title, one-line blurb and curriculum order."""
+
+    name: str
+    title: dict[str, str]
+    blurb: dict[str, str]
+    order: tuple[str, ...]
+
+    def title_in(self, lang: str) -> str:
+        return in_lang(lang, self.title["en"], self.title["zh"])
+
+    def blurb_in(self, lang: str) -> str:
+        return in_lang(lang, self.blurb["en"], self.blurb["zh"]) if self.blurb else ""
+
+
+def load_track(path: Path) -> Track:
+    """``NN_name/track.toml``; a track without one is titled by its folder, in folder order."""
+    f = path / "track.toml"
+    if not f.exists():
+        name = path.name.split("_", 1)[1].replace("_", " ").capitalize()
+        return Track(path.name, {"en": name, "zh": name}, {}, ())
+    try:
+        meta = tomllib.loads(f.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BankError(f"{path.name}/track.toml: {exc}") from exc
+    title = _need(meta, "title", dict, f"{path.name}/track.toml")
+    order = _need(meta, "order", list, f"{path.name}/track.toml")
+    if len(set(order)) != len(order) or not all(isinstance(i, str) for i in order):
+        raise BankError(f"{path.name}/track.toml: order must list each problem id once")
+    return Track(path.name, dict(title), dict(meta.get("blurb", {})), tuple(order))
+
+
 class Bank:
-    """All problems, in track then folder order."""
+    """All problems, track by track, each track in its curriculum order (``track.toml``).
+
+    Problems a track's ``order`` does not name (a new folder) follow the listed ones in folder
+    order; ``tests/test_bank.py`` insists that every problem is listed.
+    """
 
     def __init__(self, root: Path = BANK_DIR) -> None:
         self.root = root
         self.problems: dict[str, Problem] = {}
+        self.track_info: dict[str, Track] = {}
+        self.number: dict[str, int] = {}  # a problem's 1-based place in its track's order
         for track in sorted(p for p in root.iterdir() if p.is_dir() and TRACK_RE.match(p.name)):
-            for folder in sorted(p for p in track.iterdir() if (p / "problem.toml").exists()):
+            info = self.track_info[track.name] = load_track(track)
+            rank = {pid: i for i, pid in enumerate(info.order)}
+            folders = sorted((p for p in track.iterdir() if (p / "problem.toml").exists()),
+                             key=lambda p: (rank.get(p.name, len(rank)), p.name))
+            for n, folder in enumerate(folders, 1):
                 prob = load_problem(folder)
                 if prob.id in self.problems:
                     raise BankError(f"duplicate problem id {prob.id}")
                 self.problems[prob.id] = prob
+                self.number[prob.id] = n
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.problems.values())
@@ -224,16 +310,13 @@ class Bank:
     def tracks(self) -> list[str]:
         return sorted({p.track for p in self})
 
-    def next_unsolved(self, statuses: dict[str, str], after: str | None = None
-                      ) -> Problem | None:
-        """The first problem (after ``after``, wrapping round) that is not solved."""
-        problems = list(self)
-        ids = [p.id for p in problems]
-        start = ids.index(after) + 1 if after in ids else 0
-        for p in problems[start:] + problems[:start]:
-            if statuses.get(p.id) != "solved" and p.id != after:
-                return p
-        return None
+    def next_problem(self, statuses: dict[str, str], last: str | None,
+                     skip: frozenset[str] = frozenset()) -> Problem | None:
+        """What to do next, as :func:`torchdojo.course.next_problem` decides everywhere."""
+        from torchdojo.course import next_problem
+
+        pid = next_problem([(p.id, p.track) for p in self], statuses, last, skip)
+        return self.problems[pid] if pid else None
 
     def in_track(self, track: str) -> list[Problem]:
         return [p for p in self if p.track == track or p.track_name == track]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ import typer
 from torchdojo import ui
 from torchdojo.bank import LANGS, Bank, BankError, Problem, canonical_lang
 from torchdojo.cards import Card, Deck
+from torchdojo.entry import main  # noqa: E402,F401 - the console script (fast path first)
 from torchdojo.store import Store
 from torchdojo.workspace import Workspace
 
@@ -90,8 +90,9 @@ def _grader(cold: bool = False, one_shot: bool = False):  # type: ignore[no-unty
     return Grader(_ws(), cold=cold or None, one_shot=one_shot)
 
 
-def _next_unsolved(after: str | None = None) -> Problem | None:
-    return _bank().next_unsolved(_store().statuses(), after)
+def _next() -> Problem | None:
+    """What to do next: after the problem worked on last (the one rule, torchdojo.course)."""
+    return _bank().next_problem(_store().statuses(), _store().last_problem())
 
 
 @app.command("list")
@@ -104,14 +105,9 @@ def list_(track: Annotated[str | None, typer.Option(help="only this track (e.g. 
     if track and not problems:
         ui.error(f"no track {track!r}; tracks: {', '.join(bank.tracks)}")
         raise typer.Exit(2)
-    statuses = _store().statuses()
-    if as_json:
-        print(json.dumps([{"id": p.id, "track": p.track, "title": p.title,
-                           "difficulty": p.difficulty, "tags": list(p.tags),
-                           "sources": list(p.sources), "status": statuses.get(p.id, "new")}
-                          for p in problems], ensure_ascii=False, indent=1))
-        return
-    ui.problem_table(problems, statuses, _lang(lang))
+    from torchdojo.quick import show_list  # the one writer of the table (fast path too)
+
+    show_list(_ws(), track, _lang(lang), as_json)
 
 
 @app.command()
@@ -123,11 +119,18 @@ def show(pid: Annotated[str, typer.Argument(metavar="ID")], lang: LangOpt = "en"
         c = _deck().get(pid)
         ui.card(c, _lang(lang), _card_phase(c), show_answer=answer)
         return
+    from torchdojo.lessons import Lessons
+    from torchdojo.words import word
+
     p = _problem(pid)
     lang = _lang(lang)
-    ui.statement(p, p.statement(lang), lang, _store().status(p.id))
+    bank = _bank()
+    lesson = Lessons(bank, _deck()).lesson_for(p.id)
+    ui.statement(p, lang, _store().status(p.id), (bank.number[p.id], len(bank.in_track(p.track))),
+                 bank.track_info[p.track].title_in(lang), lesson.id if lesson else None)
     path = _ws().path_for(p)
-    where = f"your file: {path}" if path.exists() else f"start it with: torchdojo start {p.id}"
+    where = (f"{word('your_file', lang)}: {path}" if path.exists() else
+             f"{word('start_it', lang)}: torchdojo start {p.id}")
     ui.info(f"[dim]{where}[/]")
 
 
@@ -164,16 +167,9 @@ def check(pid: Annotated[str, typer.Argument(metavar="ID")],
                 res = grader.grade(p.id, source, scope, path.name)
     finally:
         grader.close()
-    _store().record_attempt(res, scope)
-    if as_json:
-        print(res.to_json())
-    else:
-        ui.result(res)
-        if res.passed and scope == "all":
-            nxt = _next_unsolved(after=p.id)
-            ui.info(f"[green]solved![/] next: [bold]{nxt.id}[/]" if nxt else
-                    "[green]solved![/] that was the last unsolved problem.")
-    raise typer.Exit(0 if res.passed else 1)
+    from torchdojo.quick import report  # one way to record and print a check, both paths
+
+    raise typer.Exit(report(_ws(), res, scope, as_json))
 
 
 @app.command()
@@ -219,12 +215,52 @@ def reset(pid: Annotated[str, typer.Argument(metavar="ID")],
 @app.command("next")
 def next_() -> None:
     """Name the next unsolved problem."""
-    p = _next_unsolved()
+    p = _next()
     if p is None:
         ui.info("[green]everything is solved.[/]")
         return
     ui.info(f"next: [bold]{p.id}[/] — {p.title['en']} ({p.track}, {p.difficulty})")
     ui.info(f"[dim]torchdojo show {p.id}   ·   torchdojo start {p.id}[/]")
+
+
+def _lessons():  # type: ignore[no-untyped-def]
+    from torchdojo.lessons import Lessons
+
+    return _loaded("lessons", lambda: Lessons(_bank(), _deck()), "set of lessons")
+
+
+@app.command()
+def learn(what: Annotated[str | None, typer.Argument(
+              metavar="[TRACK|LESSON]", help="a track (its lessons) or a lesson (its page)")]
+          = None, lang: LangOpt = "en") -> None:
+    """Lessons: short pages that teach an idea before its problems, each ending in them.
+
+    With no argument: the lesson before your next problem (or the first one you have not read).
+    """
+    lessons, lang = _lessons(), _lang(lang)
+    read = _store().lessons_read()
+    if what is None:
+        nxt = _next()
+        les = lessons.lesson_for(nxt.id) if nxt else None
+        if les is None or les.id in read:
+            les = next((x for x in lessons if x.id not in read), None)
+        if les is None:
+            ui.info("[green]every lesson is read.[/] `torchdojo learn TRACK` lists a track's.")
+            return
+        what = les.id
+    if what in lessons:
+        les = lessons.get(what)
+        statuses = _store().statuses()
+        ui.lesson(les, lang, lessons.problems_of(les), statuses, lessons.cards_of(les),
+                  _bank().track_info[les.track].title_in(lang))
+        _store().mark_lesson_read(les.id)
+        return
+    track = next((t for t in _bank().tracks if what in (t, t.split("_", 1)[1])), None)
+    if track is None:
+        ui.error(f"no track or lesson {what!r}; tracks: {', '.join(_bank().tracks)}")
+        raise typer.Exit(2)
+    ui.lesson_table(track, _bank().track_info[track], lessons.course(track), read,
+                    _store().statuses(), lang)
 
 
 @app.command()
@@ -239,13 +275,15 @@ def progress(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         return
     ui.progress(data["tracks"], data["overall"])
     if data["cards"]["tracks"]:
-        ui.card_progress(data["cards"]["tracks"], data["cards"]["overall"])
+        ui.card_progress(data["cards"]["tracks"], data["cards"]["overall"],
+                         data["cards"]["new_per_day"])
 
 
 @app.command()
 def quiz(track: Annotated[str | None, typer.Option(help="only this track's cards")] = None,
          lang: LangOpt = "en",
-         new: Annotated[int, typer.Option(help="new cards per session at most")] = 10,
+         new: Annotated[int | None, typer.Option(
+             help="new cards a day at most (default: the setting new_per_day, 10)")] = None,
          list_: Annotated[bool, typer.Option("--list", help="list the cards instead")] = False,
          as_json: Annotated[bool, typer.Option("--json", help="with --list: as JSON")] = False,
          ) -> None:
@@ -418,22 +456,6 @@ def watch(lang: LangOpt = "en",
     from torchdojo.watch import Watcher
 
     Watcher(_ws(), _bank(), _store(), _grader(cold), _lang(lang)).run()
-
-
-def main() -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:
-        from torchdojo.grader.client import DaemonError  # only now: keeps start-up light
-
-        if not isinstance(exc, DaemonError):
-            raise
-        ui.error(f"the grading daemon failed: {exc}. Run the command again (a fresh daemon "
-                 "starts); `torchdojo daemon stop` restarts it, `check --cold` avoids it.")
-        sys.exit(70)
 
 
 if __name__ == "__main__":

@@ -39,14 +39,41 @@ def card_rows(deck: Deck, states: dict[str, dict]) -> list[dict]:
     return rows
 
 
-def card_counts(cards: list[Card], states: dict[str, dict], when: datetime) -> dict[str, int]:
-    """Cards, due now (reviews and never-seen ones), learned (FSRS review phase)."""
+NEW_PER_DAY = 10  # new cards a day, unless the learner's setting "new_per_day" says otherwise
+
+
+def card_counts(cards: list[Card], states: dict[str, dict], when: datetime,
+                new_left: int = NEW_PER_DAY) -> dict[str, int]:
+    """Cards; due now (reviews whose time has come: never-seen cards are not "due"); new
+    (never seen); new_today (what today's new-card allowance ``new_left`` lets in); learned
+    (FSRS review phase)."""
     t = when.timestamp()
     seen = [c for c in cards if c.id in states]
-    return {"cards": len(cards),
-            "due": sum(states[c.id]["due"] <= t for c in seen) + len(cards) - len(seen),
-            "new": len(cards) - len(seen),
+    new = len(cards) - len(seen)
+    return {"cards": len(cards), "due": sum(states[c.id]["due"] <= t for c in seen),
+            "new": new, "new_today": min(new, max(0, new_left)),
             "learned": sum(phase(states[c.id]["fsrs"]) == "review" for c in seen)}
+
+
+def new_per_day(store: Store) -> int:
+    """The daily limit of new cards (setting ``new_per_day``, default 10)."""
+    value = store.get_setting("new_per_day", str(NEW_PER_DAY)) or ""
+    return int(value) if value.isdigit() else NEW_PER_DAY
+
+
+def new_seen_today(store: Store, when: datetime) -> int:
+    """How many cards got their first review today (UTC): the daily limit counts these."""
+    today = when.astimezone(UTC).date()
+    firsts: dict[str, float] = {}
+    for r in store.card_reviews():
+        firsts.setdefault(r["card"], r["ts"])
+    return sum(datetime.fromtimestamp(ts, UTC).date() == today for ts in firsts.values())
+
+
+def new_left_today(store: Store, when: datetime, limit: int | None = None) -> int:
+    """New cards still allowed today under ``limit`` (default: the learner's daily limit)."""
+    limit = new_per_day(store) if limit is None else limit
+    return max(0, limit - new_seen_today(store, when))
 
 
 def iso(ts: float) -> str:
@@ -55,10 +82,12 @@ def iso(ts: float) -> str:
 
 def card_progress(deck: Deck, store: Store, when: datetime) -> dict:
     """Cards, due, new and learned per track and overall."""
-    states = store.card_states()
-    rows = [{"track": t, **card_counts(deck.in_track(t), states, when)} for t in deck.tracks]
+    states, left = store.card_states(), new_left_today(store, when)
+    rows = [{"track": t, **card_counts(deck.in_track(t), states, when, left)}
+            for t in deck.tracks]
     return {"tracks": rows, "overall": {"track": "overall",
-                                        **card_counts(list(deck), states, when)}}
+                                        **card_counts(list(deck), states, when, left)},
+            "new_per_day": new_per_day(store), "new_left_today": left}
 
 
 def problem_progress(bank: Bank, store: Store) -> dict:

@@ -1,8 +1,9 @@
 """``torchdojo quiz``: ask the due concept cards, check the answers, schedule the next reviews.
 
 Which cards come up: those whose FSRS due time has passed (oldest first), then cards never
-seen, in deck order, up to ``new_limit`` a session. Each answer is checked by the card's
-auto-check; the model answer, key points and why follow; the rating (wrong: Again; right:
+seen, in deck order, up to a daily limit of new cards (``new_limit``, else the setting
+``new_per_day``; cards first seen earlier today count against it). Each answer is checked by
+the card's auto-check; the model answer, key points and why follow; the rating (wrong: Again; right:
 Good unless the learner says hard or easy) goes to FSRS, and the new state is written to the
 progress database before the next card, so quitting or a crash loses nothing answered.
 """
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 from torchdojo import ui
 from torchdojo.cards import Card
-from torchdojo.progress import due_cards, iso
+from torchdojo.progress import due_cards, iso, new_left_today
 from torchdojo.review import now, schedule
 from torchdojo.store import Store
 
@@ -26,7 +27,7 @@ class QuizSession:
     """One sitting of the quiz over ``cards``; ``ask`` reads a line (input() by default)."""
 
     def __init__(self, cards: list[Card], store: Store, lang: str,
-                 ask: Callable[[str], str] = input, new_limit: int = 10) -> None:
+                 ask: Callable[[str], str] = input, new_limit: int | None = None) -> None:
         self.cards, self.store, self.lang, self.ask = cards, store, lang, ask
         self.new_limit = new_limit
 
@@ -41,7 +42,8 @@ class QuizSession:
     def run(self) -> dict[str, int]:
         """Ask every due card once; returns {asked, right, wrong}."""
         states = self.store.card_states()
-        queue = due_cards(self.cards, states, now(), self.new_limit)
+        queue = due_cards(self.cards, states, now(), new_left_today(self.store, now(),
+                                                                    self.new_limit))
         done = {"asked": 0, "right": 0, "wrong": 0}
         if not queue:
             nxt = min((states[c.id]["due"] for c in self.cards if c.id in states), default=None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
@@ -13,20 +12,23 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from torchdojo import termout
 from torchdojo.bank import Problem, in_lang
 from torchdojo.cards import Card
+from torchdojo.cjk import join_wrapped
 from torchdojo.results import Result
+from torchdojo.words import word
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-STATUS_STYLE = {"solved": "green", "attempted": "yellow", "new": "dim"}
-STATUS_LABEL = {"solved": "✓ solved", "attempted": "… attempted", "new": "· new"}
-DIFF_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
-TEST_MARK = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "error": "[red]![/]",
-             "skip": "[dim]-[/]"}
-VERDICT_STYLE = {"pass": "bold green", "fail": "bold red", "error": "bold red",
-                 "timeout": "bold magenta", "memory": "bold magenta", "crash": "bold magenta"}
+STATUS_STYLE = termout.STATUS_STYLE
+DIFF_STYLE = termout.DIFF_STYLE
+
+
+def _md(text: str) -> Markdown:
+    """Markdown for the terminal, with lines that wrap inside Chinese text joined."""
+    return Markdown(join_wrapped(text))
 
 
 def info(msg: str) -> None:
@@ -37,43 +39,67 @@ def error(msg: str) -> None:
     err.print(f"[red]error:[/] {msg}")
 
 
-def problem_table(problems: Iterable[Problem], statuses: dict[str, str], lang: str) -> None:
-    table = Table(show_lines=False, header_style="bold")
-    table.add_column("track")
-    table.add_column("id")
-    table.add_column("title")
-    table.add_column("difficulty")
-    table.add_column("status")
-    for p in problems:
-        st = statuses.get(p.id, "new")
-        table.add_row(p.track, p.id, p.title_in(lang),
-                      f"[{DIFF_STYLE[p.difficulty]}]{p.difficulty}[/]",
-                      f"[{STATUS_STYLE[st]}]{STATUS_LABEL[st]}[/]")
-    console.print(table)
-
-
-def statement(p: Problem, text: str, lang: str, status: str) -> None:
-    head = (f"[bold]{p.title_in(lang)}[/]  [dim]{p.id} · {p.track} · [/]"
-            f"[{DIFF_STYLE[p.difficulty]}]{p.difficulty}[/] · "
-            f"[{STATUS_STYLE[status]}]{STATUS_LABEL[status]}[/]")
+def statement(p: Problem, lang: str, status: str, place: tuple[int, int], track_title: str,
+              lesson: str | None = None) -> None:
+    """A problem's page: a header (title; id, track and place, difficulty, status), the
+    statement without its own title line, and a footer in the same language."""
+    head = (f"[bold]{_escape(p.title_in(lang))}[/]\n[dim]{p.id} · {_escape(track_title)} "
+            f"{place[0]}/{place[1]} ·[/] [{DIFF_STYLE[p.difficulty]}]"
+            f"{word(p.difficulty, lang)}[/] [dim]·[/] "
+            f"[{STATUS_STYLE[status]}]{word(status, lang)}[/]")
     console.print(Panel(head, expand=False))
-    console.print(Markdown(text))
-    console.print(f"[dim]defines: {', '.join(p.entry)} · covers: {', '.join(p.sources)} · "
-                  f"tags: {', '.join(p.tags)}[/]")
+    console.print(_md(p.body(lang)))
+    foot = f"{word('you_write', lang)}: {', '.join(p.entry)}"
+    if p.tags:
+        foot += f" · {word('tags', lang)}: {', '.join(p.tags)}"
+    console.print(f"[dim]{_escape(foot)}[/]")
+    if lesson:
+        console.print(f"[dim]{word('read_first', lang)}: torchdojo learn {lesson}[/]")
+
+
+def lesson(les: Any, lang: str, problems: list[Problem], statuses: dict[str, str],
+           cards: list[Card], track_title: str) -> None:
+    """A lesson page: its title, the text, then the problems and cards it leads into."""
+    console.print(Panel(f"[bold]{_escape(les.title_in(lang))}[/]\n[dim]{les.id} · "
+                        f"{_escape(track_title)} · {word('lesson', lang)}[/]", expand=False))
+    console.print(_md(les.text(lang)))
+    if problems:
+        console.rule(f"[bold]{word('practise', lang)}[/]", align="left")
+        for p in problems:
+            st = statuses.get(p.id, "new")
+            label = termout.fit(word(st, lang), 10)
+            console.print(f"  [{STATUS_STYLE[st]}]{label}[/] [bold]{p.id}[/] — "
+                          f"{_escape(p.title_in(lang))} [dim]({word(p.difficulty, lang)})[/]")
+        console.print(f"[dim]  torchdojo show {problems[0].id}   ·   torchdojo start "
+                      f"{problems[0].id}[/]")
+    if cards:
+        console.rule(f"[bold]{word('cards', lang)}[/]", align="left")
+        for c in cards:
+            console.print(f"  [bold]{c.id}[/] — {_escape(c.title_in(lang))}")
+        console.print(f"[dim]  torchdojo show {cards[0].id}   ·   torchdojo quiz --track "
+                      f"{cards[0].track}[/]")
+
+
+def lesson_table(track: str, info: Any, course: list[Any], read: set[str],
+                 statuses: dict[str, str], lang: str) -> None:
+    """A track as a course: lessons (read or not) in between the problems they lead into."""
+    console.print(f"[bold]{_escape(info.title_in(lang))}[/] [dim]({track})[/] "
+                  f"{_escape(info.blurb_in(lang))}")
+    for item in course:
+        if isinstance(item, Problem):
+            st = statuses.get(item.id, "new")
+            label = termout.fit(word(st, lang), 10)
+            console.print(f"      [{STATUS_STYLE[st]}]{label}[/] {item.id} "
+                          f"[dim]— {_escape(item.title_in(lang))}[/]")
+        else:
+            mark = "[green]✓[/]" if item.id in read else "[bold]•[/]"
+            console.print(f"  {mark} [bold]{word('lesson', lang)}: {item.id}[/] — "
+                          f"{_escape(item.title_in(lang))}")
+    console.print("[dim]read one: torchdojo learn LESSON[/]")
 
 
 def result(res: Result) -> None:
-    for t in res.tests:
-        console.print(f" {TEST_MARK[t.status]} [bold]{t.name}[/] [dim]({t.duration_ms} ms)[/]")
-        if t.status != "pass" and t.message:
-            console.print(f"     {_escape(t.message)}")
-        if t.output and t.status != "pass":
-            console.print("     [dim]output:[/]")
-            for line in t.output.splitlines()[:12]:
-                console.print(f"       [dim]{_escape(line)}[/]")
-    style = VERDICT_STYLE.get(res.status, "bold")
-    console.print(f"[{style}]{res.status.upper()}[/] {_escape(res.message)} "
-                  f"[dim]({res.duration_ms} ms)[/]")
+    termout.result(res.to_dict())
 
 
 def _escape(text: str) -> str:
@@ -84,7 +110,7 @@ def _escape(text: str) -> str:
 
 def hint(p: Problem, shown: int, lang: str) -> None:
     for i in range(shown):
-        console.print(Panel(Markdown(p.hint(i, lang)), title=f"hint {i + 1}/{len(p.hints)}",
+        console.print(Panel(_md(p.hint(i, lang)), title=f"hint {i + 1}/{len(p.hints)}",
                             expand=False))
 
 
@@ -93,7 +119,7 @@ def code(source: str, title: str) -> None:
 
 
 def markdown(text: str) -> None:
-    console.print(Markdown(text))
+    console.print(_md(text))
 
 
 def progress(rows: list[dict[str, Any]], total: dict[str, Any]) -> None:
@@ -102,10 +128,27 @@ def progress(rows: list[dict[str, Any]], total: dict[str, Any]) -> None:
         table.add_column(col, justify="left" if col == "track" else "right")
     for r in rows + [total]:
         pct = 100 * r["solved"] / r["problems"] if r["problems"] else 0
-        bar = "█" * int(pct / 10) + "░" * (10 - int(pct / 10))
         table.add_row(r["track"], str(r["solved"]), str(r["attempted"]), str(r["problems"]),
-                      f"{bar} {pct:3.0f}%")
+                      f"{bar(r['solved'], r['problems'])} {pct:3.0f}%")
     console.print(table)
+
+
+EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(done: int, total: int, cells: int = 10) -> str:
+    """A bar of ``cells`` characters, filled in eighths: any progress shows (1 of 17 is a
+    sliver, not an empty bar), and only all done is full."""
+    if total <= 0:
+        return "░" * cells
+    eighths = done * cells * 8 // total
+    if done and not eighths:
+        eighths = 1
+    if done < total and eighths == cells * 8:
+        eighths -= 1
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (EIGHTHS[part] if part else "") +
+            "░" * (cells - full - (1 if part else 0)))
 
 
 def layers(layers: dict[str, str], fit: str) -> None:
@@ -140,18 +183,19 @@ def status_spinner(text: str):  # type: ignore[no-untyped-def]
 def card(c: Card, lang: str, phase: str, show_answer: bool = False) -> None:
     """A card like a problem statement: the question and its auto-check (answer on request)."""
     console.print(Panel(f"[bold]{c.title_in(lang)}[/]  [dim]{c.id} · {c.track} · concept · [/]"
-                        f"[{DIFF_STYLE[c.difficulty]}]{c.difficulty}[/] · [dim]{phase}[/]",
+                        f"[{DIFF_STYLE[c.difficulty]}]{word(c.difficulty, lang)}[/] · "
+                        f"[dim]{phase}[/]",
                         expand=False))
-    console.print(Markdown(c.question(lang)))
+    console.print(_md(c.question(lang)))
     _check(c, lang)
     if show_answer:
         _answer(c, lang)
-    console.print(f"[dim]covers: {', '.join(c.sources)}"
-                  + (f" · practise: {', '.join(c.related)}" if c.related else "") + "[/]")
+    if c.related:
+        console.print(f"[dim]{word('practise', lang)}: {', '.join(c.related)}[/]")
 
 
 def _check(c: Card, lang: str) -> None:
-    console.print(Markdown(c.prompt(lang)))
+    console.print(_md(c.prompt(lang)))
     grid = Table.grid(padding=(0, 1))  # label column apart: a long CJK option wraps beside it
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -161,10 +205,10 @@ def _check(c: Card, lang: str) -> None:
 
 
 def _answer(c: Card, lang: str) -> None:
-    console.print(Panel(Markdown(c.answer(lang)), title="model answer", expand=False))
+    console.print(Panel(_md(c.answer(lang)), title="model answer", expand=False))
     console.print("[bold]key points[/]")
-    console.print(Markdown("\n".join(f"- {k}" for k in c.key_points(lang))))
-    console.print(Markdown(c.explain(lang)))
+    console.print(_md("\n".join(f"- {k}" for k in c.key_points(lang))))
+    console.print(_md(c.explain(lang)))
     if c.demo:
         code(c.demo.strip(), "demo (run it: it proves the point)")
 
@@ -172,7 +216,7 @@ def _answer(c: Card, lang: str) -> None:
 def card_question(c: Card, lang: str, i: int, n: int) -> None:
     console.rule(f"[dim]card {i}/{n}[/]")
     console.print(f"[bold]{c.title_in(lang)}[/] [dim]({c.id})[/]")
-    console.print(Markdown(c.question(lang)))
+    console.print(_md(c.question(lang)))
     _check(c, lang)
 
 
@@ -199,14 +243,18 @@ def quiz_summary(done: dict[str, int]) -> None:
                   f"[red]{done['wrong']} wrong[/]. Your reviews are saved.")
 
 
-def card_progress(rows: list[dict[str, Any]], total: dict[str, Any]) -> None:
+def card_progress(rows: list[dict[str, Any]], total: dict[str, Any], per_day: int) -> None:
+    """Cards per track: learned, reviews due now, new ones today's allowance lets in (of
+    ``per_day``), never seen, all."""
     table = Table(header_style="bold", title="concept cards")
-    for col in ("track", "learned", "due now", "new", "cards"):
+    for col in ("track", "learned", "reviews due", "new today", "not seen", "cards"):
         table.add_column(col, justify="left" if col == "track" else "right")
     for r in rows + [total]:
-        table.add_row(r["track"], str(r["learned"]), str(r["due"]), str(r["new"]),
-                      str(r["cards"]))
+        table.add_row(r["track"], str(r["learned"]), str(r["due"]), str(r["new_today"]),
+                      str(r["new"]), str(r["cards"]))
     console.print(table)
+    console.print(f"[dim]new cards: at most {per_day} a day (`torchdojo quiz --new N` for one "
+                  "session)[/]")
 
 
 def card_table(rows: list[dict[str, Any]], lang: str) -> None:

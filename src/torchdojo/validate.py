@@ -123,7 +123,7 @@ def validate_problem(p: Problem, grade: Callable[[str, str, str], Result],
             rep.issues.append(f"reference raises a deprecation warning in {t.name}: "
                               f"{t.output.strip().splitlines()[0]}")
     mutants = p.mutants()
-    sources = [(p.read("starter.py"), "starter.py")]
+    sources = [(p.starter(), "starter.py")]  # as the learner's file begins (with its header)
     sources += [(m.read_text(encoding="utf-8"), m.name) for m in mutants]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # results come back in order
         results = list(pool.map(lambda sf: grade(p.id, *sf), sources))

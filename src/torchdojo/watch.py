@@ -26,10 +26,19 @@ class Watcher:
                  ) -> None:  # type: ignore[no-untyped-def]
         self.ws, self.bank, self.store, self.grader, self.lang = ws, bank, store, grader, lang
         self.current: Problem | None = None
+        self.skipped: set[str] = set()  # what ``n`` passed over this session
         self.events: queue.Queue[tuple[str, object]] = queue.Queue()
         self.stop = threading.Event()
 
     # -- actions -------------------------------------------------------------------------
+    def _next(self) -> Problem | None:
+        """The one rule of what is next (torchdojo.course), from the problem worked on last and
+        past what ``n`` skipped; when only skipped ones are left, those again."""
+        statuses, last = self.store.statuses(), self.store.last_problem()
+        if self.current is not None:
+            last = self.current.id
+        return (self.bank.next_problem(statuses, last, frozenset(self.skipped)) or
+                self.bank.next_problem(statuses, last))
     def focus(self, p: Problem | None) -> None:
         self.current = p
         if p is None:
@@ -56,14 +65,15 @@ class Watcher:
         ui.result(res)
         if res.passed:
             ui.info("[green]solved![/] moving on.")
-            self.focus(self.bank.next_unsolved(self.store.statuses(), after=p.id))
+            self.focus(self._next())
 
     def on_key(self, key: str) -> None:
         if key == "q":
             self.stop.set()
         elif key == "n":
-            after = self.current.id if self.current else None
-            self.focus(self.bank.next_unsolved(self.store.statuses(), after=after))
+            if self.current is not None:
+                self.skipped.add(self.current.id)
+            self.focus(self._next())
         elif key == "h" and self.current is not None:
             shown = self.store.reveal_hint(self.current.id, len(self.current.hints))
             ui.hint(self.current, shown, self.lang)
@@ -94,7 +104,7 @@ class Watcher:
             termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
     def run(self) -> None:
-        self.focus(self.bank.next_unsolved(self.store.statuses()))
+        self.focus(self._next())
         threading.Thread(target=self._watch_files, daemon=True).start()
         if sys.stdin.isatty():
             threading.Thread(target=self._read_keys, daemon=True).start()

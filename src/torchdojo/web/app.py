@@ -22,7 +22,6 @@ import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,7 +35,8 @@ from starlette.concurrency import run_in_threadpool
 from torchdojo.bank import LANGS, Bank, Problem, canonical_lang
 from torchdojo.cards import Card, Deck
 from torchdojo.grader.protocol import SOURCE_CAP, source_too_large
-from torchdojo.progress import card_rows, due_cards, progress
+from torchdojo.lessons import Lesson, Lessons
+from torchdojo.progress import card_rows, due_cards, new_left_today, progress
 from torchdojo.results import Result
 from torchdojo.review import now, phase, schedule
 from torchdojo.store import Store
@@ -84,6 +84,7 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
     ones (the host the server was bound to, or the test client's).
     """
     bank, deck = Bank(), Deck()
+    lessons = Lessons(bank, deck)
     token = token or secrets.token_urlsafe(24)
     hosts = LOCAL_HOSTS | set(extra_hosts)
     grade_lock = threading.Lock()  # a thread lock: held across the worker thread that grades
@@ -171,7 +172,7 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
 
     def code_of(p: Problem) -> str:
         path = ws.path_for(p)
-        return path.read_text(encoding="utf-8") if path.exists() else p.read("starter.py")
+        return path.read_text(encoding="utf-8") if path.exists() else p.starter()
 
     # -- pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -187,9 +188,56 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
     def list_problems(lang: str | None = None) -> list[dict]:
         with store() as st:
             lang, statuses = lang_of(lang, st), st.statuses()
-        return [{"id": p.id, "track": p.track, "title": p.title_in(lang),
-                 "difficulty": p.difficulty, "tags": list(p.tags),
+        return [{"id": p.id, "track": p.track, "number": bank.number[p.id],
+                 "title": p.title_in(lang), "difficulty": p.difficulty, "tags": list(p.tags),
                  "status": statuses.get(p.id, "new")} for p in bank]
+
+    @app.get("/api/course", summary="Each track in curriculum order, lessons before problems")
+    def course(lang: str | None = None) -> list[dict]:
+        with store() as st:
+            lang, read = lang_of(lang, st), st.lessons_read()
+        out = []
+        for track, info in bank.track_info.items():
+            items = [{"kind": "problem", "id": x.id} if isinstance(x, Problem) else
+                     {"kind": "lesson", "id": x.id, "title": x.title_in(lang),
+                      "read": x.id in read} for x in lessons.course(track)]
+            out.append({"track": track, "title": info.title_in(lang),
+                        "blurb": info.blurb_in(lang), "items": items})
+        return out
+
+    @app.get("/api/next", summary="The problem to do next (the CLI's `torchdojo next`)")
+    def next_problem() -> dict:
+        with store() as st:
+            p = bank.next_problem(st.statuses(), st.last_problem())
+        return {"next": None if p is None else {"id": p.id, "track": p.track}}
+
+    def lesson(lid: str) -> Lesson:
+        try:
+            return lessons.get(lid)
+        except KeyError as exc:
+            raise HTTPException(404, str(exc.args[0])) from None
+
+    @app.get("/api/lessons/{lid}", summary="A lesson: its text (HTML), problems and cards")
+    def get_lesson(lid: str, lang: str | None = None) -> dict:
+        les = lesson(lid)
+        with store() as st:
+            lang, statuses = lang_of(lang, st), st.statuses()
+            read = les.id in st.lessons_read()
+        return {"id": les.id, "track": les.track, "title": les.title_in(lang),
+                "track_title": bank.track_info[les.track].title_in(lang),
+                "html": to_html(les.text(lang)), "read": read,
+                "problems": [{"id": p.id, "title": p.title_in(lang), "difficulty": p.difficulty,
+                              "status": statuses.get(p.id, "new")}
+                             for p in lessons.problems_of(les)],
+                "cards": [{"id": c.id, "title": c.title_in(lang), "track": c.track}
+                          for c in lessons.cards_of(les)]}
+
+    @app.post("/api/lessons/{lid}/read", summary="Mark a lesson read")
+    def read_lesson(lid: str) -> dict:
+        les = lesson(lid)
+        with store() as st:
+            st.mark_lesson_read(les.id)
+        return {"read": True}
 
     @app.get("/api/problems/{pid}", summary="A problem: statement (HTML), code, hints shown")
     def get_problem(pid: str, lang: str | None = None) -> dict:
@@ -198,9 +246,13 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
             lang = lang_of(lang, st)
             shown = st.hints_revealed(p.id)
             status, viewed = st.status(p.id), st.solution_viewed(p.id)
+        les = lessons.lesson_for(p.id)
         return {"id": p.id, "track": p.track, "title": p.title_in(lang), "lang": lang,
+                "track_title": bank.track_info[p.track].title_in(lang),
+                "number": bank.number[p.id], "of": len(bank.in_track(p.track)),
+                "lesson": {"id": les.id, "title": les.title_in(lang)} if les else None,
                 "difficulty": p.difficulty, "tags": list(p.tags), "status": status,
-                "statement_html": to_html(p.statement(lang)), "code": code_of(p),
+                "statement_html": to_html(p.body(lang)), "code": code_of(p),
                 "file": str(ws.path_for(p)), "hints_total": len(p.hints),
                 "hints": [to_html(p.hint(i, lang)) for i in range(shown)],
                 "solution_viewed": viewed}
@@ -299,12 +351,12 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
 
     @app.get("/api/quiz/next", summary="The next due card (or null) and the counts")
     def quiz_next(track: str | None = None, lang: str | None = None,
-                  new: int = 10) -> dict:
+                  new: int | None = None) -> dict:
         with store() as st:
             lang, states = lang_of(lang, st), st.card_states()
-            reviewed_today = _new_seen_today(st)
+            left = new_left_today(st, now(), new)
         cards = deck.in_track(track) if track else list(deck)
-        queue = due_cards(cards, states, now(), max(0, new - reviewed_today))
+        queue = due_cards(cards, states, now(), left)
         return {"card": card_question(queue[0], lang) if queue else None,
                 "left": len(queue), "tracks": deck.tracks}
 
@@ -362,12 +414,3 @@ def _hostname(host: str) -> str:
     """The name part of a Host header: ``127.0.0.1:8000`` -> ``127.0.0.1``, ``[::1]:80`` ->
     ``[::1]``."""
     return host.split("]")[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0]
-
-
-def _new_seen_today(st: Store) -> int:
-    """How many cards got their first review today (UTC), so ``new`` is a daily limit."""
-    today = datetime.fromtimestamp(now().timestamp(), UTC).date()
-    firsts: dict[str, float] = {}
-    for r in st.card_reviews():
-        firsts.setdefault(r["card"], r["ts"])
-    return sum(datetime.fromtimestamp(ts, UTC).date() == today for ts in firsts.values())

@@ -13,6 +13,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from torchdojo.cjk import join_wrapped
+
 
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
@@ -21,5 +23,6 @@ def _md() -> MarkdownIt:
 
 
 def to_html(markdown: str) -> str:
-    """The HTML of a Markdown text (no raw HTML; maths left for KaTeX)."""
-    return _md().render(markdown)
+    """The HTML of a Markdown text (no raw HTML; maths left for KaTeX; lines that wrap inside
+    Chinese text joined without a space)."""
+    return _md().render(join_wrapped(markdown))

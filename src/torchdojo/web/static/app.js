@@ -1,5 +1,6 @@
 // torchdojo's page: a small hash-routed app over the JSON API (/api/..., schema at /openapi.json).
-// Routes: #/ problem list · #/p/<id> problem and editor · #/quiz concept cards · #/progress.
+// Routes: #/ problem list (the course) · #/p/<id> problem and editor · #/l/<id> lesson ·
+// #/quiz concept cards · #/progress.
 "use strict";
 
 const TOKEN = document.querySelector('meta[name="torchdojo-token"]').content;
@@ -26,7 +27,9 @@ const WORDS = {
        model_answer: "Model answer", how_sure: "If right, it felt", hard: "hard", good: "good",
        easy: "easy", medium: "medium", your_answer: "Your answer", next_review: "Next review", cards: "Cards",
        due: "due", learned: "learned", overall: "overall", shortcut: "Ctrl-Enter runs · Ctrl-Shift-Enter submits · Ctrl-S saves",
-       left: "left"},
+       left: "left", lesson: "Lesson", lessons: "Lessons", next_problem: "Next", practise: "Practise it",
+       read_first: "Read first", reviews_due: "reviews due", new_today: "new today", not_seen: "not seen",
+       per_day: "New cards: at most {n} a day.", of: "of", read: "read"},
   "zh-Hans": {problems: "题目", quiz: "问答", progress: "进度", language: "语言",
        search: "搜索题目、标签…", all_tracks: "全部章节", all_status: "任意状态",
        new: "未开始", attempted: "尝试过", solved: "已解决", run: "运行", submit: "提交",
@@ -40,7 +43,9 @@ const WORDS = {
        model_answer: "参考回答", how_sure: "若答对，感觉", hard: "困难", good: "良好",
        easy: "简单", medium: "中等", your_answer: "你的答案", next_review: "下次复习", cards: "卡片",
        due: "到期", learned: "已掌握", overall: "总计", shortcut: "Ctrl-Enter 运行 · Ctrl-Shift-Enter 提交 · Ctrl-S 保存",
-       left: "剩余"},
+       left: "剩余", lesson: "课程", lessons: "课程", next_problem: "下一题", practise: "练习",
+       read_first: "先读课程", reviews_due: "待复习", new_today: "今日新卡", not_seen: "未学",
+       per_day: "新卡片：每天最多 {n} 张。", of: "/", read: "已读"},
   "zh-Hant": {problems: "題目", quiz: "問答", progress: "進度", language: "語言",
        search: "搜尋題目、標籤…", all_tracks: "全部章節", all_status: "任意狀態",
        new: "未開始", attempted: "嘗試過", solved: "已解決", run: "執行", submit: "提交",
@@ -54,7 +59,9 @@ const WORDS = {
        model_answer: "參考回答", how_sure: "若答對，感覺", hard: "困難", good: "良好",
        easy: "簡單", medium: "中等", your_answer: "你的答案", next_review: "下次複習", cards: "卡片",
        due: "到期", learned: "已掌握", overall: "總計", shortcut: "Ctrl-Enter 執行 · Ctrl-Shift-Enter 提交 · Ctrl-S 儲存",
-       left: "剩餘"},
+       left: "剩餘", lesson: "課程", lessons: "課程", next_problem: "下一題", practise: "練習",
+       read_first: "先讀課程", reviews_due: "待複習", new_today: "今日新卡", not_seen: "未學",
+       per_day: "新卡片：每天最多 {n} 張。", of: "/", read: "已讀"},
 };
 const t = (key) => (WORDS[LANG] || WORDS.en)[key] || WORDS.en[key] || key;
 
@@ -109,11 +116,14 @@ function applyWords() {
 
 // -- the problem list ------------------------------------------------------------------------------
 async function showList() {
-  const [problems, prog] = await Promise.all([api("GET", "/problems"), api("GET", "/progress")]);
-  const tracks = [...new Set(problems.map((p) => p.track))];
+  const [problems, prog, course, nxt] = await Promise.all([api("GET", "/problems"),
+    api("GET", "/progress"), api("GET", "/course"), api("GET", "/next")]);
+  const byId = Object.fromEntries(problems.map((p) => [p.id, p]));
+  const tracks = course.map((c) => c.track);
+  const nextId = nxt.next && nxt.next.id;
   const q = el("input", {type: "search", id: "search", placeholder: t("search"), "aria-label": t("search")});
   const trackSel = el("select", {id: "track-filter", "aria-label": "track"},
-    el("option", {value: ""}, t("all_tracks")), tracks.map((tr) => el("option", {value: tr}, tr)));
+    el("option", {value: ""}, t("all_tracks")), course.map((c) => el("option", {value: c.track}, c.title)));
   const statusSel = el("select", {id: "status-filter", "aria-label": "status"},
     el("option", {value: ""}, t("all_status")),
     ["new", "attempted", "solved"].map((s) => el("option", {value: s}, t(s))));
@@ -121,20 +131,32 @@ async function showList() {
   const render = () => {
     const words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
     body.replaceChildren();
-    for (const tr of tracks) {
+    const filtering = words.length || statusSel.value;
+    for (const c of course) {
+      const tr = c.track;
       if (trackSel.value && trackSel.value !== tr) continue;
-      const rows = problems.filter((p) => p.track === tr
-        && (!statusSel.value || p.status === statusSel.value)
-        && words.every((w) => [p.id, p.title, p.difficulty, t(p.difficulty), ...p.tags].join(" ").toLowerCase().includes(w)));
-      if (!rows.length) continue;
+      const keep = (p) => (!statusSel.value || p.status === statusSel.value)
+        && words.every((w) => [p.id, p.title, p.difficulty, t(p.difficulty), ...p.tags].join(" ").toLowerCase().includes(w));
+      // the track as a course: each lesson just before the problem it leads into (hidden while filtering)
+      const items = c.items.filter((it) => it.kind === "lesson" ? !filtering : keep(byId[it.id]));
+      if (!items.some((it) => it.kind === "problem")) continue;
       const stat = prog.tracks.find((r) => r.track === tr);
-      body.append(el("section", {class: "track"},
-        el("h2", {}, tr, el("span", {class: "muted"}, ` ${stat.solved}/${stat.problems} ${t("solved")}`)),
-        el("table", {class: "problems"}, el("tbody", {}, rows.map((p) => el("tr", {"data-id": p.id},
-          el("td", {class: `status ${p.status}`, title: t(p.status)}, {new: "○", attempted: "◐", solved: "●"}[p.status]),
-          el("td", {}, el("a", {href: `#/p/${p.id}`}, p.title), el("div", {class: "muted small"}, p.id)),
-          el("td", {class: `diff ${p.difficulty}`}, t(p.difficulty)),
-          el("td", {class: "tags"}, p.tags.slice(0, 4).map((g) => el("span", {class: "tag"}, g)))))))));
+      body.append(el("section", {class: "track", "data-track": tr},
+        el("h2", {}, c.title, el("span", {class: "muted"}, ` ${tr} · ${stat.solved}/${stat.problems} ${t("solved")}`)),
+        c.blurb ? el("p", {class: "muted blurb"}, c.blurb) : null,
+        el("table", {class: "problems"}, el("tbody", {}, items.map((it) => {
+          if (it.kind === "lesson") return el("tr", {class: "lesson-row", "data-lesson": it.id},
+            el("td", {class: "status", title: it.read ? t("read") : ""}, it.read ? "✓" : "▸"),
+            el("td", {}, el("a", {href: `#/l/${it.id}`}, `${t("lesson")}: ${it.title}`)), el("td", {}), el("td", {}));
+          const p = byId[it.id];
+          return el("tr", {"data-id": p.id, class: p.id === nextId ? "next" : ""},
+            el("td", {class: `status ${p.status}`, title: t(p.status)}, {new: "○", attempted: "◐", solved: "●"}[p.status]),
+            el("td", {}, el("span", {class: "num"}, `${p.number}.`), " ", el("a", {href: `#/p/${p.id}`}, p.title),
+              p.id === nextId ? el("span", {class: "next-badge"}, ` ← ${t("next_problem")}`) : null,
+              el("div", {class: "muted small"}, p.id)),
+            el("td", {class: `diff ${p.difficulty}`}, t(p.difficulty)),
+            el("td", {class: "tags"}, p.tags.slice(0, 4).map((g) => el("span", {class: "tag"}, g))));
+        })))));
     }
   };
   for (const c of [q, trackSel, statusSel]) c.addEventListener("input", render);
@@ -194,8 +216,11 @@ async function showProblem(pid) {
   main().replaceChildren(el("div", {class: "problem"},
     el("article", {class: "statement"},
       el("h1", {id: "problem-title"}, p.title),
-      el("div", {class: "muted"}, `${p.id} · ${p.track} · `, el("span", {class: `diff ${p.difficulty}`}, t(p.difficulty)),
+      el("div", {class: "muted", id: "problem-meta"}, `${p.id} · ${p.track_title} ${p.number}/${p.of} · `,
+        el("span", {class: `diff ${p.difficulty}`}, t(p.difficulty)),
         ` · `, el("span", {id: "problem-status", class: `status-word ${p.status}`}, t(p.status))),
+      p.lesson ? el("div", {class: "small"}, `${t("read_first")}: `,
+        el("a", {href: `#/l/${p.lesson.id}`, id: "lesson-link"}, p.lesson.title)) : null,
       el("div", {class: "prose", html: p.statement_html}),
       el("div", {class: "actions"}, hintBtn, solBtn), hints, solution),
     el("section", {class: "work"},
@@ -204,8 +229,6 @@ async function showProblem(pid) {
       editorBox,
       el("div", {class: "muted small"}, `${t("your_file")}: ${p.file} · ${t("shortcut")}`),
       results)));
-  const first = $(".statement .prose").firstElementChild;
-  if (first && first.tagName === "H1") first.remove();  // the statement repeats its title
   typeset(main());
 
   const opts = {onRun: () => grade("public"), onSubmit: () => grade("all"), onSave: () => save(true),
@@ -240,6 +263,9 @@ async function showProblem(pid) {
       renderResult(results, r, scope);
       if (r.status === "pass" && scope === "all") {
         const s = $("#problem-status"); s.className = "status-word solved"; s.textContent = t("solved");
+        const n = (await api("GET", "/next")).next;  // the same rule as `torchdojo next`
+        if (n) results.prepend(el("div", {class: "next-line", id: "next-line"}, `${t("next_problem")}: `,
+          el("a", {href: `#/p/${n.id}`, id: "next-link"}, n.id)));
       }
     } catch (e) {
       results.replaceChildren(el("div", {class: "verdict error"}, String(e.message)));
@@ -316,6 +342,24 @@ async function showQuiz() {
   typeset(main());
 }
 
+// -- a lesson: its text, then the problems and cards it leads into -----------------------------------
+async function showLesson(lid) {
+  const les = await api("GET", `/lessons/${encodeURIComponent(lid)}`);
+  main().replaceChildren(el("article", {class: "lesson statement", id: "lesson"},
+    el("div", {class: "muted"}, `${t("lesson")} · ${les.track_title}`),
+    el("h1", {id: "lesson-title"}, les.title),
+    el("div", {class: "prose", html: les.html}),
+    les.problems.length ? el("h2", {}, t("practise")) : null,
+    les.problems.length ? el("ul", {class: "lesson-problems", id: "lesson-problems"}, les.problems.map((p) =>
+      el("li", {"data-id": p.id}, el("span", {class: `status ${p.status}`}, {new: "○", attempted: "◐", solved: "●"}[p.status]), " ",
+        el("a", {href: `#/p/${p.id}`}, p.title), el("span", {class: `diff ${p.difficulty} small`}, ` ${t(p.difficulty)}`)))) : null,
+    les.cards.length ? el("h2", {}, t("cards")) : null,
+    les.cards.length ? el("ul", {class: "lesson-cards", id: "lesson-cards"}, les.cards.map((c) =>
+      el("li", {"data-id": c.id}, el("a", {href: "#/quiz"}, c.title), el("span", {class: "muted small"}, ` ${c.id}`)))) : null));
+  typeset(main());
+  if (!les.read) await api("POST", `/lessons/${encodeURIComponent(lid)}/read`);
+}
+
 // -- progress -------------------------------------------------------------------------------------------
 async function showProgress() {
   const prog = await api("GET", "/progress");
@@ -331,10 +375,13 @@ async function showProgress() {
       el("tbody", {}, prog.tracks.map(row), row(prog.overall))),
     el("h2", {}, t("cards")),
     el("table", {class: "progress", id: "card-table"},
-      el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, t("cards")), el("th", {}, t("due")), el("th", {}, t("learned")))),
-      el("tbody", {}, [...cards.tracks, cards.overall].map((r) => el("tr", {},
+      el("thead", {}, el("tr", {}, el("th", {}, ""), el("th", {}, t("cards")), el("th", {}, t("reviews_due")),
+        el("th", {}, t("new_today")), el("th", {}, t("not_seen")), el("th", {}, t("learned")))),
+      el("tbody", {}, [...cards.tracks, cards.overall].map((r) => el("tr", {"data-track": r.track},
         el("td", {}, r.track === "overall" ? t("overall") : r.track), el("td", {}, String(r.cards)),
-        el("td", {}, String(r.due)), el("td", {}, String(r.learned)))))));
+        el("td", {class: "due"}, String(r.due)), el("td", {class: "new-today"}, String(r.new_today)),
+        el("td", {class: "not-seen"}, String(r.new)), el("td", {}, String(r.learned)))))),
+    el("p", {class: "muted small", id: "per-day"}, t("per_day").replace("{n}", cards.new_per_day)));
 }
 
 // -- routing and start-up ---------------------------------------------------------------------------------
@@ -342,6 +389,7 @@ async function route() {
   const hash = location.hash || "#/";
   try {
     if (hash.startsWith("#/p/")) await showProblem(decodeURIComponent(hash.slice(4)));
+    else if (hash.startsWith("#/l/")) await showLesson(decodeURIComponent(hash.slice(4)));
     else if (hash === "#/quiz") await showQuiz();
     else if (hash === "#/progress") await showProgress();
     else await showList();
