@@ -177,3 +177,80 @@ def test_the_editor_says_when_a_file_is_over_the_limit(server, page: Page) -> No
     _type_code(page, p.read("solution.py"))
     page.click("#submit-btn")
     expect(page.locator("#verdict[data-status=pass]")).to_be_visible(timeout=30_000)
+
+
+def test_the_course_in_the_browser(server, page: Page) -> None:  # type: ignore[no-untyped-def]
+    """The list is the curriculum (numbered, lessons before their problems, the next problem
+    marked); a pass names the same next problem as the API; a lesson ends in its problems; a
+    Chinese statement has no stray spaces; progress shows new cards apart from due ones."""
+    from torchdojo.cards import Deck
+    from torchdojo.lessons import Lessons
+
+    url, ws = server
+    bank = Bank()
+    lessons = Lessons(bank, Deck())
+    page.goto(url + "/")
+    tensors = page.locator("section[data-track='01_tensors'] tr")
+    expect(tensors.first).to_be_visible()
+    want = [x.id for x in lessons.course("01_tensors")]
+    got = [r.get_attribute("data-id") or r.get_attribute("data-lesson")
+           for r in tensors.all()]
+    assert got == want  # curriculum order, each lesson right before its problem
+    first = page.locator("section[data-track='01_tensors'] tr[data-id]").first
+    expect(first.locator(".num")).to_have_text("1.")
+    nxt = page.evaluate("fetch('/api/next').then(r => r.json())")["next"]["id"]
+    expect(page.locator("tr.next")).to_have_count(1)
+    assert page.locator("tr.next").get_attribute("data-id") == nxt
+
+    # solve the problem the list marks: the page then names what the CLI's `next` would
+    p = bank.get(nxt)
+    page.click(f"tr[data-id={nxt}] a")
+    expect(page.locator("#problem-meta")).to_contain_text(
+        f"{bank.number[p.id]}/{len(bank.in_track(p.track))}")
+    expect(page.locator("#editor .cm-editor")).to_be_visible()
+    _type_code(page, p.read("solution.py"))
+    page.click("#submit-btn")
+    expect(page.locator("#verdict[data-status=pass]")).to_be_visible(timeout=30_000)
+    from torchdojo.store import Store
+
+    store = Store(ws.db_path)
+    try:
+        rule = bank.next_problem(store.statuses(), store.last_problem())
+    finally:
+        store.close()
+    assert rule is not None
+    expect(page.locator("#next-link")).to_have_text(rule.id)
+    page.click("#next-link")
+    expect(page.locator("#problem-title")).to_have_text(rule.title["en"])
+
+    # a lesson: its text, then its problems, linked
+    les = lessons.lesson_for("broadcast_shape")
+    assert les is not None
+    page.goto(url + "/")
+    page.click(f"tr[data-lesson={les.id}] a")
+    expect(page.locator("#lesson-title")).to_have_text(les.title["en"])
+    expect(page.locator("#lesson-problems li[data-id=broadcast_shape] a")).to_be_visible()
+    page.click("#lesson-problems li[data-id=broadcast_shape] a")
+    expect(page.locator("#lesson-link")).to_have_text(les.title["en"])
+
+    # Chinese: lines that wrap in the source are joined without a space
+    page.select_option("#lang", "zh-Hans")
+    expect(page.locator("#problem-title")).to_have_text(bank.get("broadcast_shape").title["zh"])
+    prose = page.locator(".statement .prose").inner_text()
+    assert "错误结果" in prose.replace("\n", "") and "错误 结果" not in prose
+    page.select_option("#lang", "en")
+
+    # progress: new cards are not "due"; today's allowance is shown (the quiz test above saw
+    # one or more cards for the first time today: each takes one off the 10)
+    store = Store(ws.db_path)
+    try:
+        seen = {r["card"] for r in store.card_reviews()}
+    finally:
+        store.close()
+    page.goto(url + "/#/progress")
+    overall = page.locator("#card-table tr[data-track=overall]")
+    expect(overall.locator("td.due")).to_have_text("0")
+    expect(overall.locator("td.new-today")).to_have_text(str(10 - len(seen)))
+    expect(overall.locator("td.not-seen")).to_have_text(str(len(Deck()) - len(seen)))
+    expect(page.locator("#per-day")).to_contain_text("10")
+    _shot(page, "progress")
