@@ -175,16 +175,22 @@ def _need(d: dict, key: str, kind: type, where: str) -> object:
     return d[key]
 
 
-def load_problem(path: Path) -> Problem:
-    """Parse and check one problem folder's metadata (files, ids, fields)."""
-    where = str(path.name)
-    for name in REQUIRED_FILES:
+def read_meta(path: Path, files: tuple[str, ...], where: str) -> dict:
+    """A bank folder's metadata: every one of ``files`` must exist; the first is the TOML read.
+    A missing file or bad TOML is a BankError naming ``where``."""
+    for name in files:
         if not (path / name).is_file():
             raise BankError(f"{where}: missing {name}")
     try:
-        meta = tomllib.loads((path / "problem.toml").read_text(encoding="utf-8"))
+        return tomllib.loads((path / files[0]).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise BankError(f"{where}: problem.toml: {exc}") from exc
+        raise BankError(f"{where}: {files[0]}: {exc}") from exc
+
+
+def load_problem(path: Path) -> Problem:
+    """Parse and check one problem folder's metadata (files, ids, fields)."""
+    where = str(path.name)
+    meta = read_meta(path, REQUIRED_FILES, where)
     pid = _need(meta, "id", str, where)
     if pid != path.name or not ID_RE.match(pid):
         raise BankError(f"{where}: id must equal the folder name and be snake_case")

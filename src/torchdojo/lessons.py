@@ -10,11 +10,10 @@ before ``before``); one with no problem in its track comes at the track's end.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from torchdojo.bank import ID_RE, TRACK_RE, Bank, BankError, Problem, in_lang, seed_ids
+from torchdojo.bank import ID_RE, TRACK_RE, Bank, BankError, Problem, in_lang, read_meta, seed_ids
 from torchdojo.cards import Card, Deck
 
 LESSONS_DIR = Path(__file__).parent / "lessons"
@@ -42,13 +41,7 @@ class Lesson:
 
 def load_lesson(path: Path) -> Lesson:
     where = f"lesson {path.parent.name}/{path.name}"
-    for name in ("lesson.toml", "en.md", "zh.md"):
-        if not (path / name).is_file():
-            raise BankError(f"{where}: missing {name}")
-    try:
-        meta = tomllib.loads((path / "lesson.toml").read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise BankError(f"{where}: lesson.toml: {exc}") from exc
+    meta = read_meta(path, ("lesson.toml", "en.md", "zh.md"), where)
     if meta.get("id") != path.name or not ID_RE.match(path.name):
         raise BankError(f"{where}: id must equal the folder name and be snake_case")
     title = meta.get("title")
