@@ -126,6 +126,17 @@ def test_check_and_list_take_the_light_path(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "no problem named" in unknown.stderr
 
 
+def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    """`torchdojo list | head -1`: the reader leaves early; the CLI stops quietly. (The pipe is
+    closed before the CLI has started, so its first write finds no reader.)"""
+    proc = subprocess.Popen([sys.executable, "-m", "torchdojo", "--workspace", str(tmp_path),
+                             "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) in (0, 141) and "Traceback" not in err, err
+
+
 # -- progress ---------------------------------------------------------------------------------
 def test_a_bar_shows_any_progress() -> None:
     assert bar(0, 17) == "░" * 10
