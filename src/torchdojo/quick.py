@@ -2,7 +2,7 @@
 
 A warm check is a round trip to the grading daemon (tens of milliseconds); the full CLI spends
 several times that importing Typer and Rich and parsing every ``problem.toml``. So
-:func:`torchdojo.cli.main` hands these two commands here first: the bank comes from its cached
+:func:`torchdojo.entry.main` hands these two commands here first: the bank comes from its cached
 index (:mod:`torchdojo.index`), output from :mod:`torchdojo.termout`. Anything this parser does
 not know (another option, ``--help``, ``--cold``, an unknown id, a missing file) returns None and
 the full CLI takes the command, with its usual messages - so both paths accept the same words

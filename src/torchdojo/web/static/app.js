@@ -119,7 +119,6 @@ async function showList() {
   const [problems, prog, course, nxt] = await Promise.all([api("GET", "/problems"),
     api("GET", "/progress"), api("GET", "/course"), api("GET", "/next")]);
   const byId = Object.fromEntries(problems.map((p) => [p.id, p]));
-  const tracks = course.map((c) => c.track);
   const nextId = nxt.next && nxt.next.id;
   const q = el("input", {type: "search", id: "search", placeholder: t("search"), "aria-label": t("search")});
   const trackSel = el("select", {id: "track-filter", "aria-label": "track"},
