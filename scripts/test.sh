@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --no-start
 bash scripts/browser.sh   # Debian's chromium for the browser tests (never a browser download)
+bash scripts/services.sh  # Debian's redis-server and postgresql for the server-mode tests
+export TORCHDOJO_REQUIRE_SERVICES=1  # here they must run, not skip
 echo "==> ruff"
 .venv/bin/ruff check src tests
 echo "==> pytest"

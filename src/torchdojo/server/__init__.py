@@ -1,0 +1,1 @@
+"""Server mode: PostgreSQL + Redis + RQ (see services.py for the development servers)."""
