@@ -363,8 +363,27 @@ def serve(host: Annotated[str, typer.Option(help="address to bind (local only by
           port: Annotated[int, typer.Option(help="port")] = 8000,
           open_browser: Annotated[bool, typer.Option("--open/--no-open",
                                                      help="open it in the browser")] = True,
+          server: Annotated[bool, typer.Option(
+              "--server", help="class mode: accounts, PostgreSQL, Redis + RQ grading workers")]
+          = False,
+          database: Annotated[str | None, typer.Option(
+              help="server mode: PostgreSQL URL (else $TORCHDOJO_DATABASE_URL; neither: "
+                   "development servers in a temporary directory)")] = None,
+          redis: Annotated[str | None, typer.Option(
+              help="server mode: Redis URL (else $TORCHDOJO_REDIS_URL)")] = None,
+          workers: Annotated[int, typer.Option(
+              help="server mode: grading workers on this host (0: they run elsewhere)")]
+          = os.cpu_count() or 1,
           ) -> None:
-    """The local web app: problems, editor, instant grading, hints, progress, the quiz."""
+    """The web app: problems, editor, instant grading, hints, progress, the quiz.
+
+    Alone it serves one learner from the workspace; with --server it serves a class."""
+    if server:
+        from torchdojo.server.launch import serve as serve_class
+
+        serve_class(host, port, database, redis, workers, _ws().cache_dir / "server-refs",
+                    ui.info)
+        return
     import socket
     import threading
     import webbrowser
@@ -460,3 +479,52 @@ def watch(lang: LangOpt = "en",
 
 if __name__ == "__main__":
     main()
+
+
+server_app = typer.Typer(no_args_is_help=True, help="Run a class server's accounts and schema.")
+app.add_typer(server_app, name="server")
+
+
+def _server_db():  # type: ignore[no-untyped-def]
+    from torchdojo.server.db import Database
+
+    url = os.environ.get("TORCHDOJO_DATABASE_URL")
+    if not url:
+        ui.error("set TORCHDOJO_DATABASE_URL to the class server's PostgreSQL URL")
+        raise typer.Exit(2)
+    return Database(url, pool_size=1)
+
+
+@server_app.command("migrate")
+def server_migrate() -> None:
+    """Bring the server's database to the newest schema (Alembic)."""
+    from torchdojo.server.db import upgrade
+
+    db = _server_db()
+    upgrade(db.url)
+    ui.info("the schema is up to date")
+
+
+@server_app.command("invite")
+def server_invite(uses: Annotated[int, typer.Option(help="sign-ups it allows")] = 50,
+                  days: Annotated[float, typer.Option(help="days it stays valid")] = 14) -> None:
+    """A new invite code for learners to sign up with."""
+    from torchdojo.server import accounts
+
+    ui.info(accounts.create_invite(_server_db(), uses, days))
+
+
+@server_app.command("add-user")
+def server_add_user(name: str,
+                    admin: Annotated[bool, typer.Option(help="may see the class page")] = False,
+                    ) -> None:
+    """Add an account (the password is asked for, twice)."""
+    from torchdojo.server import accounts
+
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        uid = accounts.create_user(_server_db(), name, password, admin=admin)
+    except accounts.AccountError as exc:
+        ui.error(str(exc))
+        raise typer.Exit(2) from None
+    ui.info(f"user {name} added (id {uid}{', admin' if admin else ''})")

@@ -74,63 +74,141 @@ class AnswerIn(BaseModel):
     rating: Literal["hard", "good", "easy"] = "good"
 
 
+# -- the two modes ------------------------------------------------------------------------------
+class LocalMode:
+    """One learner on their own machine: the workspace's files and progress database, the warm
+    worker daemon, and the per-start token that only the app's own page knows."""
+
+    kind = "local"
+
+    def __init__(self, ws: Workspace, grade: Any = None, token: str | None = None) -> None:
+        self.ws = ws
+        self.token = token or secrets.token_urlsafe(24)
+        self.grade_lock = threading.Lock()  # a thread lock: held across the grading thread
+        self.waiting = 0
+        self.closers: list[Any] = []
+        if grade is None:  # one grader for the app's life: the daemon's client, or a cold worker
+            from torchdojo.grader.client import Grader
+
+            grader = Grader(ws)
+            self.closers.append(grader.close)
+
+            def grade(pid: str, source: str, scope: str, filename: str) -> Result:
+                return grader.grade(pid, source, scope, filename)
+
+            def warm() -> None:
+                with self.grade_lock:
+                    grader.layers()
+        else:
+            def warm() -> None:
+                pass
+        self.grade, self.warm = grade, warm
+
+    async def guard(self, request: Request) -> Response | None:
+        if request.method not in SAFE_METHODS and request.url.path.startswith("/api/") and \
+                not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), self.token):
+            return JSONResponse({"detail": f"missing or wrong {TOKEN_HEADER}"}, 403)
+        return None
+
+    def page(self, request: Request, html: str) -> Response:
+        return HTMLResponse(html.replace("{{TOKEN}}", self.token).replace("{{USER}}", ""),
+                            headers={"Cache-Control": "no-store"})
+
+    @contextmanager
+    def store(self, request: Request) -> Iterator[Store]:
+        st = Store(self.ws.db_path)  # one connection per request: sqlite objects stay in a thread
+        try:
+            yield st
+        finally:
+            st.close()
+
+    def code_of(self, request: Request, p: Problem) -> str:
+        path = self.ws.path_for(p)
+        return path.read_text(encoding="utf-8") if path.exists() else p.starter()
+
+    def file_of(self, request: Request, p: Problem) -> str:
+        return str(self.ws.path_for(p))
+
+    def save_code(self, request: Request, p: Problem, code: str) -> dict:
+        path = self.ws.path_for(p)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(code, encoding="utf-8")
+        return {"saved": str(path)}
+
+    def reset(self, request: Request, p: Problem) -> dict:
+        path, backup = self.ws.reset(p)
+        return {"code": path.read_text(encoding="utf-8"),
+                "backup": str(backup) if backup else None}
+
+    async def check(self, request: Request, p: Problem, code: str, scope: str) -> Any:
+        def one_at_a_time() -> Result:
+            with self.grade_lock:  # one check at a time; later ones wait their turn
+                return self.grade(p.id, code, scope, self.ws.path_for(p).name)
+
+        self.waiting += 1
+        try:
+            res = await run_in_threadpool(one_at_a_time)
+        finally:
+            self.waiting -= 1
+        with self.store(request) as st:
+            st.record_attempt(res, scope)
+        return res.to_dict()
+
+    def grader_state(self, request: Request) -> dict:
+        return {"busy": self.grade_lock.locked(), "waiting": self.waiting}
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+
+
 # -- the app ------------------------------------------------------------------------------------
 def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
                extra_hosts: tuple[str, ...] = ()) -> FastAPI:
-    """The app over workspace ``ws``.
+    """The local app over workspace ``ws``.
 
     ``grade(problem_id, source, scope, filename) -> Result`` defaults to the worker daemon;
     ``token`` to a fresh random one; ``extra_hosts`` are Host names accepted besides the local
     ones (the host the server was bound to, or the test client's).
     """
+    mode = LocalMode(ws, grade, token)
+    app = build_app(mode, hosts=LOCAL_HOSTS | set(extra_hosts))
+    app.state.token = mode.token
+    app.state.warm = mode.warm  # start the grader (the daemon, or a cold worker) before check 1
+    return app
+
+
+def build_app(mode: Any, hosts: set[str] | None) -> FastAPI:
+    """The app's pages and API over ``mode`` (``LocalMode`` here, or server mode's, which adds
+    accounts and the queue): the mode owns where code and progress live, how a request is
+    allowed, and how a check is graded. ``hosts``: the Host names served (None: any)."""
     bank, deck = Bank(), Deck()
     lessons = Lessons(bank, deck)
-    token = token or secrets.token_urlsafe(24)
-    hosts = LOCAL_HOSTS | set(extra_hosts)
-    grade_lock = threading.Lock()  # a thread lock: held across the worker thread that grades
-    state: dict[str, Any] = {"waiting": 0}
-    closers: list[Any] = []
-    if grade is None:  # one grader for the app's life: the daemon's client, or a cold worker
-        from torchdojo.grader.client import Grader
-
-        grader = Grader(ws)
-        closers.append(grader.close)
-
-        def grade(pid: str, source: str, scope: str, filename: str) -> Result:
-            return grader.grade(pid, source, scope, filename)
-
-        def warm() -> None:
-            with grade_lock:
-                grader.layers()
-    else:
-        def warm() -> None:
-            pass
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
         yield
-        for close in closers:
-            close()
+        mode.close()
 
     app = FastAPI(title="torchdojo", version="1", docs_url=None, redoc_url=None,  # CDN pages
                   lifespan=lifespan,
-                  description="The local torchdojo app's API: problems, grading, hints, "
+                  description="The torchdojo app's API: problems, grading, hints, "
                               "solutions, progress and the concept-card quiz.")
 
     @app.middleware("http")
     async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
         host = _hostname(request.headers.get("host", ""))
-        if host not in hosts:
+        if hosts is not None and host not in hosts:
             return JSONResponse({"detail": f"host {host!r} is not served here"}, 421)
         origin = request.headers.get("origin")
         if origin and origin != f"{request.url.scheme}://{request.headers.get('host')}":
             return JSONResponse({"detail": "cross-origin requests are refused"}, 403)
-        if request.method not in SAFE_METHODS and request.url.path.startswith("/api/") and \
-                not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), token):
-            return JSONResponse({"detail": f"missing or wrong {TOKEN_HEADER}"}, 403)
         too_big = _body_too_large(request)
         if too_big:
             return JSONResponse({"detail": too_big[1]}, too_big[0])
+        refused = await mode.guard(request)
+        if refused is not None:
+            return refused
         response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
@@ -143,14 +221,6 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
         errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))[:200],
                    "type": str(e.get("type", ""))} for e in exc.errors()[:10]]
         return JSONResponse({"detail": errors}, 422)
-
-    @contextmanager
-    def store() -> Iterator[Store]:
-        st = Store(ws.db_path)  # one connection per request: sqlite objects stay in a thread
-        try:
-            yield st
-        finally:
-            st.close()
 
     def problem(pid: str) -> Problem:
         try:
@@ -170,31 +240,26 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
             raise HTTPException(422, f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
         return chosen
 
-    def code_of(p: Problem) -> str:
-        path = ws.path_for(p)
-        return path.read_text(encoding="utf-8") if path.exists() else p.starter()
-
     # -- pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> HTMLResponse:
+    def index(request: Request) -> Response:
         html = (STATIC / "index.html").read_text(encoding="utf-8")
-        return HTMLResponse(html.replace("{{TOKEN}}", token).replace("{{MAX_CODE}}", str(MAX_CODE)),
-                            headers={"Cache-Control": "no-store"})
+        return mode.page(request, html.replace("{{MAX_CODE}}", str(MAX_CODE)))
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     # -- problems ---------------------------------------------------------------------------
     @app.get("/api/problems", summary="Every problem with its track, difficulty, tags, status")
-    def list_problems(lang: str | None = None) -> list[dict]:
-        with store() as st:
+    def list_problems(request: Request, lang: str | None = None) -> list[dict]:
+        with mode.store(request) as st:
             lang, statuses = lang_of(lang, st), st.statuses()
         return [{"id": p.id, "track": p.track, "number": bank.number[p.id],
                  "title": p.title_in(lang), "difficulty": p.difficulty, "tags": list(p.tags),
                  "status": statuses.get(p.id, "new")} for p in bank]
 
     @app.get("/api/course", summary="Each track in curriculum order, lessons before problems")
-    def course(lang: str | None = None) -> list[dict]:
-        with store() as st:
+    def course(request: Request, lang: str | None = None) -> list[dict]:
+        with mode.store(request) as st:
             lang, read = lang_of(lang, st), st.lessons_read()
         out = []
         for track, info in bank.track_info.items():
@@ -206,8 +271,8 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
         return out
 
     @app.get("/api/next", summary="The problem to do next (the CLI's `torchdojo next`)")
-    def next_problem() -> dict:
-        with store() as st:
+    def next_problem(request: Request) -> dict:
+        with mode.store(request) as st:
             p = bank.next_problem(st.statuses(), st.last_problem())
         return {"next": None if p is None else {"id": p.id, "track": p.track}}
 
@@ -218,9 +283,9 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
             raise HTTPException(404, str(exc.args[0])) from None
 
     @app.get("/api/lessons/{lid}", summary="A lesson: its text (HTML), problems and cards")
-    def get_lesson(lid: str, lang: str | None = None) -> dict:
+    def get_lesson(request: Request, lid: str, lang: str | None = None) -> dict:
         les = lesson(lid)
-        with store() as st:
+        with mode.store(request) as st:
             lang, statuses = lang_of(lang, st), st.statuses()
             read = les.id in st.lessons_read()
         return {"id": les.id, "track": les.track, "title": les.title_in(lang),
@@ -233,16 +298,16 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
                           for c in lessons.cards_of(les)]}
 
     @app.post("/api/lessons/{lid}/read", summary="Mark a lesson read")
-    def read_lesson(lid: str) -> dict:
+    def read_lesson(request: Request, lid: str) -> dict:
         les = lesson(lid)
-        with store() as st:
+        with mode.store(request) as st:
             st.mark_lesson_read(les.id)
         return {"read": True}
 
     @app.get("/api/problems/{pid}", summary="A problem: statement (HTML), code, hints shown")
-    def get_problem(pid: str, lang: str | None = None) -> dict:
+    def get_problem(request: Request, pid: str, lang: str | None = None) -> dict:
         p = problem(pid)
-        with store() as st:
+        with mode.store(request) as st:
             lang = lang_of(lang, st)
             shown = st.hints_revealed(p.id)
             status, viewed = st.status(p.id), st.solution_viewed(p.id)
@@ -252,47 +317,33 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
                 "number": bank.number[p.id], "of": len(bank.in_track(p.track)),
                 "lesson": {"id": les.id, "title": les.title_in(lang)} if les else None,
                 "difficulty": p.difficulty, "tags": list(p.tags), "status": status,
-                "statement_html": to_html(p.body(lang)), "code": code_of(p),
-                "file": str(ws.path_for(p)), "hints_total": len(p.hints),
+                "statement_html": to_html(p.body(lang)), "code": mode.code_of(request, p),
+                "file": mode.file_of(request, p), "hints_total": len(p.hints),
                 "hints": [to_html(p.hint(i, lang)) for i in range(shown)],
                 "solution_viewed": viewed}
 
     @app.put("/api/problems/{pid}/code", summary="Save the editor's text to the workspace file")
-    def save_code(pid: str, body: CodeIn) -> dict:
+    def save_code(request: Request, pid: str, body: CodeIn) -> dict:
         p = problem(pid)
         too_big = source_too_large(body.code)
         if too_big:
             raise HTTPException(413, f"not saved: {too_big}")
-        path = ws.path_for(p)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body.code, encoding="utf-8")
-        return {"saved": str(path)}
+        return mode.save_code(request, p, body.code)
 
     @app.post("/api/problems/{pid}/check", summary="Save, then grade: the result shape v1")
-    async def check(pid: str, body: CheckIn) -> dict:
+    async def check(pid: str, body: CheckIn, request: Request) -> Any:
         p = problem(pid)
-        save_code(pid, body)
-        def one_at_a_time() -> Result:
-            with grade_lock:  # one check at a time; later ones wait their turn
-                return grade(p.id, body.code, body.scope, ws.path_for(p).name)
-
-        state["waiting"] += 1
-        try:
-            res = await run_in_threadpool(one_at_a_time)
-        finally:
-            state["waiting"] -= 1
-        with store() as st:
-            st.record_attempt(res, body.scope)
-        return res.to_dict()
+        save_code(request, pid, body)
+        return await mode.check(request, p, body.code, body.scope)
 
     @app.get("/api/grader", summary="Whether a check is running and how many wait")
-    def grader_state() -> dict:
-        return {"busy": grade_lock.locked(), "waiting": state["waiting"]}
+    def grader_state(request: Request) -> dict:
+        return mode.grader_state(request)
 
     @app.post("/api/problems/{pid}/hint", summary="Reveal the next hint")
-    def hint(pid: str, lang: str | None = None) -> dict:
+    def hint(request: Request, pid: str, lang: str | None = None) -> dict:
         p = problem(pid)
-        with store() as st:
+        with mode.store(request) as st:
             lang = lang_of(lang, st)
             n = st.reveal_hint(p.id, len(p.hints))
         return {"hints": [to_html(p.hint(i, lang)) for i in range(n)],
@@ -300,9 +351,9 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
 
     @app.post("/api/problems/{pid}/solution",
               summary="The reference and explanation: after a pass, or with confirm=true")
-    def solution(pid: str, body: SolutionIn, lang: str | None = None) -> dict:
+    def solution(request: Request, pid: str, body: SolutionIn, lang: str | None = None) -> dict:
         p = problem(pid)
-        with store() as st:
+        with mode.store(request) as st:
             lang = lang_of(lang, st)
             solved = st.status(p.id) == "solved"
             if not solved and not body.confirm:
@@ -312,34 +363,31 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
                 "explanation_html": to_html(p.explanation(lang)), "after_pass": solved}
 
     @app.post("/api/problems/{pid}/reset", summary="Replace the workspace file by the starter")
-    def reset(pid: str) -> dict:
-        p = problem(pid)
-        path, backup = ws.reset(p)
-        return {"code": path.read_text(encoding="utf-8"),
-                "backup": str(backup) if backup else None}
+    def reset(request: Request, pid: str) -> dict:
+        return mode.reset(request, problem(pid))
 
     # -- progress and settings --------------------------------------------------------------
     @app.get("/api/progress", summary="Solved/attempted per track; cards due and learned")
-    def get_progress() -> dict:
-        with store() as st:
+    def get_progress(request: Request) -> dict:
+        with mode.store(request) as st:
             return progress(bank, deck, st, now())
 
     @app.get("/api/settings", summary="The learner's settings (language)")
-    def get_settings() -> dict:
-        with store() as st:
+    def get_settings(request: Request) -> dict:
+        with mode.store(request) as st:
             return {"lang": lang_of(None, st), "langs": list(LANGS)}
 
     @app.put("/api/settings/lang", summary="Choose the language (persists)")
-    def set_lang(body: LangIn) -> dict:
-        with store() as st:
+    def set_lang(request: Request, body: LangIn) -> dict:
+        with mode.store(request) as st:
             lang = lang_of(body.lang, st)
             st.set_setting("lang", lang)
         return {"lang": lang}
 
     # -- the concept-card quiz --------------------------------------------------------------
     @app.get("/api/cards", summary="Every card with its track, sources and review state")
-    def list_cards() -> list[dict]:
-        with store() as st:
+    def list_cards(request: Request) -> list[dict]:
+        with mode.store(request) as st:
             return card_rows(deck, st.card_states())
 
     def card_question(c: Card, lang: str) -> dict:
@@ -350,9 +398,9 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
                 "options": [to_html(o) for o in c.options(lang)] if c.kind == "choice" else []}
 
     @app.get("/api/quiz/next", summary="The next due card (or null) and the counts")
-    def quiz_next(track: str | None = None, lang: str | None = None,
+    def quiz_next(request: Request, track: str | None = None, lang: str | None = None,
                   new: int | None = None) -> dict:
-        with store() as st:
+        with mode.store(request) as st:
             lang, states = lang_of(lang, st), st.card_states()
             left = new_left_today(st, now(), new)
         cards = deck.in_track(track) if track else list(deck)
@@ -362,13 +410,13 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
 
     @app.post("/api/quiz/{cid}/answer",
               summary="Check an answer, schedule the next review (FSRS), show the model answer")
-    def quiz_answer(cid: str, body: AnswerIn, lang: str | None = None) -> dict:
+    def quiz_answer(request: Request, cid: str, body: AnswerIn, lang: str | None = None) -> dict:
         c = card(cid)
         correct = c.grade(body.answer)
         if correct is None:
             raise HTTPException(422, "not a valid answer for this card")
         rating = body.rating if correct else "again"
-        with store() as st:
+        with mode.store(request) as st:
             lang = lang_of(lang, st)
             prev = st.card_states().get(c.id)
             when = now()
@@ -381,12 +429,14 @@ def create_app(ws: Workspace, *, grade: Any = None, token: str | None = None,
                 "explain_html": to_html(c.explain(lang)), "demo": c.demo,
                 "due": review.due.isoformat(timespec="seconds"), "phase": phase(review.state)}
 
+    if hasattr(mode, "install"):  # server mode's own routes (accounts, jobs, admin)
+        mode.install(app)
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
-    app.state.token = token
-    app.state.warm = warm  # start the grader now (the daemon, or a cold worker), not at check 1
+    app.state.mode = mode
     return app
 
 

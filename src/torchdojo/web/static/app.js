@@ -19,7 +19,7 @@ const WORDS = {
        new: "new", attempted: "attempted", solved: "solved", run: "Run", submit: "Submit",
        save: "Save", reset: "Reset", hint: "Show a hint", no_more_hints: "All hints are shown",
        solution: "Solution", confirm_solution: "You have not solved this yet. Show the solution anyway?",
-       running: "Grading…", queued: "A check is already running: its result comes first.", saved: "Saved", too_big: "This file is {n} KiB; the grader takes files of up to {max} KiB (1 MiB). Shorten it to save or run it.",
+       running: "Grading…", in_queue: "In the queue: place {n}…", queued: "A check is already running: its result comes first.", saved: "Saved", too_big: "This file is {n} KiB; the grader takes files of up to {max} KiB (1 MiB). Shorten it to save or run it.",
        passed: "passed", failed: "not yet", reset_confirm: "Replace your code with the starter? (your file is kept as .bak)",
        your_file: "Your file", hints: "Hints", results: "Results", explanation: "Explanation",
        check: "Check", right: "Right!", wrong: "Not quite. The answer:", next: "Next card",
@@ -38,7 +38,7 @@ const WORDS = {
        running: "评测中…", queued: "已有一次评测在进行，请等待它的结果。", saved: "已保存", too_big: "这个文件有 {n} KiB，评测器最多接受 {max} KiB（1 MiB）。请缩短后再保存或运行。",
        passed: "通过", failed: "未通过", reset_confirm: "用初始代码替换你的代码？（原文件保存为 .bak）",
        your_file: "你的文件", hints: "提示", results: "结果", explanation: "讲解",
-       check: "检查", right: "正确！", wrong: "不对。答案是：", next: "下一张",
+       check: "检查", in_queue: "排队中：第 {n} 位…", right: "正确！", wrong: "不对。答案是：", next: "下一张",
        nothing_due: "暂时没有到期的卡片，稍后再来。", key_points: "要点",
        model_answer: "参考回答", how_sure: "若答对，感觉", hard: "困难", good: "良好",
        easy: "简单", medium: "中等", your_answer: "你的答案", next_review: "下次复习", cards: "卡片",
@@ -54,7 +54,7 @@ const WORDS = {
        running: "評測中…", queued: "已有一次評測在進行，請等待它的結果。", saved: "已儲存", too_big: "這個檔案有 {n} KiB，評測器最多接受 {max} KiB（1 MiB）。請縮短後再儲存或執行。",
        passed: "通過", failed: "未通過", reset_confirm: "用初始程式碼取代你的程式碼？（原檔案保存為 .bak）",
        your_file: "你的檔案", hints: "提示", results: "結果", explanation: "講解",
-       check: "檢查", right: "正確！", wrong: "不對。答案是：", next: "下一張",
+       check: "檢查", in_queue: "排隊中：第 {n} 位…", right: "正確！", wrong: "不對。答案是：", next: "下一張",
        nothing_due: "暫時沒有到期的卡片，稍後再來。", key_points: "要點",
        model_answer: "參考回答", how_sure: "若答對，感覺", hard: "困難", good: "良好",
        easy: "簡單", medium: "中等", your_answer: "你的答案", next_review: "下次複習", cards: "卡片",
@@ -258,7 +258,8 @@ async function showProblem(pid) {
     spinner.hidden = false;
     status.textContent = t("running");
     try {
-      const r = await api("POST", `/problems/${pid}/check`, {code: editor.getValue(), scope});
+      let r = await api("POST", `/problems/${pid}/check`, {code: editor.getValue(), scope});
+      if (r.job) r = await follow(r, status);       // server mode: the check waits on a queue
       renderResult(results, r, scope);
       if (r.status === "pass" && scope === "all") {
         const s = $("#problem-status"); s.className = "status-word solved"; s.textContent = t("solved");
@@ -273,6 +274,21 @@ async function showProblem(pid) {
       spinner.hidden = true;
       status.textContent = "";
     }
+  }
+}
+
+// Server mode: follow a queued check until its result comes (position while queued, time while
+// graded), then return the result shape v1.
+async function follow(job, status) {
+  const started = Date.now();
+  for (;;) {
+    if (job.state === "done" || job.state === "failed") return job.result;
+    const secs = ((Date.now() - started) / 1000).toFixed(0);
+    status.textContent = job.state === "queued"
+      ? t("in_queue").replace("{n}", job.position + 1) : `${t("running")} ${secs} s`;
+    status.dataset.state = job.state;
+    await new Promise((ok) => setTimeout(ok, job.state === "queued" ? 400 : 200));
+    job = await api("GET", `/jobs/${job.job}`);
   }
 }
 
@@ -409,6 +425,11 @@ async function start() {
     route();
   });
   applyWords();
+  const out = $("#logout");                         // server mode: the account's own button
+  if (out) out.addEventListener("click", async () => {
+    await api("POST", "/logout").catch(() => null);
+    location.href = "/login";
+  });
   window.addEventListener("hashchange", route);
   await route();
   document.body.dataset.ready = "1";

@@ -1,0 +1,129 @@
+"""The web side of server-mode grading: checks go on a Redis queue (RQ) and come back there.
+
+The web app never grades and never imports the grader: it enqueues
+``torchdojo.server.worker.grade_check`` by name, with JSON (not pickle) as the job format, and
+reads the job's state, queue position and result. Each user has at most one check in flight and
+``RATE`` checks a minute; a job is only ever shown to the user who sent it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
+
+QUEUE = "torchdojo-checks"
+JOB_FUNC = "torchdojo.server.worker.grade_check"
+RATE = 30  # checks per user per minute
+JOB_TIMEOUT = 300  # seconds: the longest training problem, cold references included
+RESULT_TTL = 3600
+
+
+class QueueUnavailable(RuntimeError):
+    """Redis did not answer."""
+
+
+class TooManyChecks(RuntimeError):
+    """The user's rate limit or in-flight limit says wait; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def inflight_key(user: int) -> str:
+    return f"torchdojo:inflight:{user}"
+
+
+def connect(url: str) -> Redis:
+    return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=3,
+                          health_check_interval=30)
+
+
+def queue(redis: Redis) -> Queue:
+    return Queue(QUEUE, connection=redis, serializer=JSONSerializer)
+
+
+@dataclass
+class JobView:
+    """What the page shows of a job: ``state`` is queued, grading, done or failed."""
+
+    id: str
+    state: str
+    position: int | None = None  # 0 = next to run (queued only)
+    waited_s: float = 0.0
+    result: dict | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"job": self.id, "state": self.state, "position": self.position,
+                "waited_s": round(self.waited_s, 1), "result": self.result}
+
+
+def enqueue(redis: Redis, user: int, problem: str, source: str, scope: str,
+            filename: str) -> JobView:
+    """Put one check on the queue for ``user`` (TooManyChecks when over the limits)."""
+    try:
+        window = int(time.time() // 60)
+        key = f"torchdojo:rate:{user}:{window}"
+        pipe = redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, 120)
+        count = pipe.execute()[0]
+        if count > RATE:
+            raise TooManyChecks(f"at most {RATE} checks a minute: wait a moment",
+                                60 - int(time.time() % 60))
+        q = queue(redis)
+        job = q.create_job(JOB_FUNC, args=(user, problem, source, scope, filename),
+                           timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL,
+                           failure_ttl=RESULT_TTL, retry=Retry(max=2),
+                           meta={"user": user, "problem": problem})
+        # one check in flight per user: the slot names the job and lapses with it
+        if not redis.set(inflight_key(user), job.id, nx=True, ex=JOB_TIMEOUT + 60):
+            other = redis.get(inflight_key(user))
+            view = view_job(redis, user, other.decode()) if other else None
+            if view is not None and view.state in ("queued", "grading"):
+                raise TooManyChecks("your previous check is still running", 2)
+            redis.set(inflight_key(user), job.id, ex=JOB_TIMEOUT + 60)
+        q.enqueue_job(job)
+        return JobView(job.id, "queued", q.get_job_position(job.id) or 0)
+    except RedisError as exc:
+        raise QueueUnavailable(f"the grading queue is unreachable ({exc})") from None
+
+
+def view_job(redis: Redis, user: int, job_id: str) -> JobView | None:
+    """The job as its owner sees it; None when it does not exist or is someone else's."""
+    try:
+        job = Job.fetch(job_id, connection=redis, serializer=JSONSerializer)
+    except (NoSuchJobError, ValueError):
+        return None
+    except RedisError as exc:
+        raise QueueUnavailable(f"the grading queue is unreachable ({exc})") from None
+    if job.meta.get("user") != user:
+        return None
+    status = job.get_status()
+    waited = time.time() - job.enqueued_at.timestamp() if job.enqueued_at else 0.0
+    if status == JobStatus.FINISHED:
+        return JobView(job.id, "done", waited_s=waited, result=job.return_value())
+    if status == JobStatus.STARTED:
+        return JobView(job.id, "grading", waited_s=waited)
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        problem = job.meta.get("problem", "")
+        return JobView(job.id, "failed", waited_s=waited, result={
+            "version": 1, "problem": problem, "status": "error", "duration_ms": 0, "tests": [],
+            "message": "the grading server could not finish this check; it was not "
+                       "recorded, please check again"})
+    position = queue(redis).get_job_position(job.id)
+    return JobView(job.id, "queued", position if position is not None else 0, waited)
+
+
+def depth(redis: Redis) -> dict[str, int]:
+    """How many checks wait and run (for the admin page and the load benchmark)."""
+    q = queue(redis)
+    return {"queued": q.count, "grading": q.started_job_registry.count}

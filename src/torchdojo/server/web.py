@@ -1,0 +1,280 @@
+"""``torchdojo serve --server``: the same pages and API as the local app, for a class.
+
+``ServerMode`` plugs into ``torchdojo.web.app.build_app``: code and progress live in
+PostgreSQL per user (``Database``), checks go through the Redis queue to the grading workers
+(``checks``), and every request but the sign-in page needs a session cookie:
+- the cookie holds a random token (HttpOnly, SameSite=Lax, Secure over https); the database
+  keeps its SHA-256;
+- every write under /api sends the session's CSRF token in ``X-Torchdojo-Token`` (the page
+  reads it from its own HTML, as in the local app), and cross-origin requests are refused;
+- a user's store and jobs are looked up by the session's user id only: there is no request
+  that names another user;
+- /admin (admins only) shows the class's progress per problem and per learner, counts only.
+When PostgreSQL or Redis cannot be reached, pages get a short error page and the API a JSON
+503 with the same sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from torchdojo.bank import Bank, Problem
+from torchdojo.server import accounts, checks
+from torchdojo.server.db import Database, DatabaseUnavailable
+from torchdojo.store import Store
+from torchdojo.web.app import SAFE_METHODS, TOKEN_HEADER, build_app
+
+COOKIE = "torchdojo_session"
+PAGES = Path(__file__).parent / "pages"
+PUBLIC = {"/login", "/api/login", "/api/signup", "/favicon.ico", "/healthz"}
+
+
+class LoginIn(BaseModel):
+    name: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+
+
+class SignupIn(LoginIn):
+    invite: str = Field(max_length=64)
+
+
+class InviteIn(BaseModel):
+    uses: int = Field(50, ge=1, le=1000)
+    days: float = Field(14, gt=0, le=365)
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """The one answer to a failure we can name: JSON for the API, a short page otherwise."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status)
+    body = (f"<!doctype html><meta charset='utf-8'><title>torchdojo: unavailable</title>"
+            f"<link rel='stylesheet' href='/static/app.css'><main class='account'>"
+            f"<h2>torchdojo is unavailable for a moment</h2><p id='error'>{html.escape(message)}"
+            f"</p><p class='muted'>Your saved work is safe. Try again in a minute; if this "
+            f"stays, tell the person who runs the server.</p></main>")
+    return HTMLResponse(body, status, headers={"Retry-After": "30"})
+
+
+class ServerMode:
+    kind = "server"
+
+    def __init__(self, db: Database, redis_url: str, secure_cookies: bool | None = None) -> None:
+        self.db = db
+        self.redis = checks.connect(redis_url)
+        self.secure = secure_cookies
+        self.bank = Bank()
+
+    def warm(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.db.close()
+        self.redis.close()
+
+    # -- who is asking ------------------------------------------------------------------------
+    async def guard(self, request: Request) -> Response | None:
+        path = request.url.path
+        if path in PUBLIC or path.startswith("/static/"):
+            return None
+        try:
+            sess = await run_in_threadpool(accounts.session, self.db,
+                                           request.cookies.get(COOKIE))
+        except DatabaseUnavailable as exc:
+            return error_page(request, 503, str(exc))
+        if sess is None:
+            if path.startswith("/api/"):
+                return JSONResponse({"detail": "sign in first"}, 401)
+            return RedirectResponse("/login", 303)
+        if request.method not in SAFE_METHODS and path.startswith("/api/") and \
+                not _same(request.headers.get(TOKEN_HEADER, ""), sess.csrf):
+            return JSONResponse({"detail": f"missing or wrong {TOKEN_HEADER}"}, 403)
+        if (path.startswith("/admin") or path.startswith("/api/admin/")) and not sess.is_admin:
+            return error_page(request, 403, "this page is for the class's admins")
+        request.state.session = sess
+        return None
+
+    def user(self, request: Request) -> accounts.Session:
+        return request.state.session
+
+    def page(self, request: Request, text: str) -> Response:
+        sess = self.user(request)
+        who = (f'<span class="account-bar"><b id="user">{html.escape(sess.name)}</b>'
+               + (' · <a href="/admin" id="admin-link">admin</a>' if sess.is_admin else "")
+               + ' · <button id="logout" type="button">sign out</button></span>')
+        return HTMLResponse(text.replace("{{TOKEN}}", sess.csrf).replace("{{USER}}", who),
+                            headers={"Cache-Control": "no-store"})
+
+    @contextmanager
+    def store(self, request: Request) -> Iterator[Store]:
+        with self.db.store(self.user(request).user) as st:
+            yield st
+
+    # -- code and checks ----------------------------------------------------------------------
+    def code_of(self, request: Request, p: Problem) -> str:
+        with self.store(request) as st:
+            code = st.code(p.id)
+        return code if code is not None else p.starter()
+
+    def file_of(self, request: Request, p: Problem) -> str:
+        return f"{p.id}.py (saved on the server)"
+
+    def save_code(self, request: Request, p: Problem, code: str) -> dict:
+        with self.store(request) as st:
+            st.save_code(p.id, code)
+        return {"saved": self.file_of(request, p)}
+
+    def reset(self, request: Request, p: Problem) -> dict:
+        with self.store(request) as st:
+            old = st.code(p.id)
+            if old is not None:
+                st.save_code(f"{p.id}.bak", old)  # one step back, as the local .bak file
+            st.save_code(p.id, p.starter())
+        return {"code": p.starter(), "backup": f"{p.id}.bak" if old is not None else None}
+
+    async def check(self, request: Request, p: Problem, code: str, scope: str) -> Any:
+        sess = self.user(request)
+        try:
+            view = await run_in_threadpool(checks.enqueue, self.redis, sess.user, p.id, code,
+                                           scope, f"{p.id}.py")
+        except checks.TooManyChecks as exc:
+            return JSONResponse({"detail": str(exc)}, 429,
+                                headers={"Retry-After": str(exc.retry_after)})
+        except checks.QueueUnavailable as exc:
+            return error_page(request, 503, str(exc))
+        return JSONResponse(view.to_dict(), 202)
+
+    def grader_state(self, request: Request) -> dict:
+        try:
+            return checks.depth(self.redis)
+        except Exception as exc:  # noqa: BLE001 - redis-py's errors vary
+            raise HTTPException(503, f"the grading queue is unreachable ({exc})") from None
+
+    # -- the routes only server mode has ------------------------------------------------------
+    def install(self, app: FastAPI) -> None:
+        db, secure = self.db, self.secure
+
+        @app.exception_handler(DatabaseUnavailable)
+        async def no_db(request: Request, exc: DatabaseUnavailable) -> Response:
+            return error_page(request, 503, str(exc))
+
+        @app.exception_handler(checks.QueueUnavailable)
+        async def no_queue(request: Request, exc: checks.QueueUnavailable) -> Response:
+            return error_page(request, 503, str(exc))
+
+        def signed_in(request: Request, token: str) -> JSONResponse:
+            sess = accounts.session(db, token)
+            resp = JSONResponse({"user": sess.name if sess else None})
+            https = request.url.scheme == "https" if secure is None else secure
+            resp.set_cookie(COOKIE, token, max_age=accounts.SESSION_S, httponly=True,
+                            samesite="lax", secure=https, path="/")
+            return resp
+
+        @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+        def login_page() -> HTMLResponse:
+            return HTMLResponse((PAGES / "login.html").read_text(encoding="utf-8"),
+                                headers={"Cache-Control": "no-store"})
+
+        @app.get("/healthz", include_in_schema=False)
+        def health() -> dict:
+            return {"ok": True}
+
+        @app.post("/api/login", summary="Sign in: sets the session cookie")
+        def login(request: Request, body: LoginIn) -> Response:
+            try:
+                token = accounts.log_in(db, body.name, body.password)
+            except accounts.AccountError as exc:
+                raise HTTPException(401, str(exc)) from None
+            return signed_in(request, token)
+
+        @app.post("/api/signup", summary="Create an account with an invite code, and sign in")
+        def signup(request: Request, body: SignupIn) -> Response:
+            try:
+                accounts.sign_up(db, body.name, body.password, body.invite)
+                token = accounts.log_in(db, body.name, body.password)
+            except accounts.AccountError as exc:
+                raise HTTPException(422, str(exc)) from None
+            return signed_in(request, token)
+
+        @app.post("/api/logout", summary="Sign out: ends this session")
+        def logout(request: Request) -> Response:
+            accounts.log_out(db, request.cookies.get(COOKIE, ""))
+            resp = JSONResponse({"user": None})
+            resp.delete_cookie(COOKIE, path="/")
+            return resp
+
+        @app.get("/api/me", summary="Who is signed in")
+        def me(request: Request) -> dict:
+            sess = self.user(request)
+            return {"user": sess.name, "admin": sess.is_admin}
+
+        @app.get("/api/jobs/{job}", summary="A queued check: state, queue position, result")
+        def job(request: Request, job: str) -> dict:
+            if len(job) > 64:
+                raise HTTPException(404, "no such check")
+            view = checks.view_job(self.redis, self.user(request).user, job)
+            if view is None:  # unknown, expired, or another learner's: the same answer
+                raise HTTPException(404, "no such check")
+            return view.to_dict()
+
+        @app.get("/api/admin/progress", summary="The class's progress (admins only)")
+        def admin_progress() -> dict:
+            return accounts.class_progress(db)
+
+        @app.post("/api/admin/invites", summary="A new invite code (admins only)")
+        def admin_invite(body: InviteIn) -> dict:
+            return {"code": accounts.create_invite(db, body.uses, body.days),
+                    "uses": body.uses, "days": body.days}
+
+        @app.get("/admin", response_class=HTMLResponse, include_in_schema=False)
+        def admin_page() -> HTMLResponse:
+            return HTMLResponse(_admin_html(self.bank, accounts.class_progress(db)),
+                                headers={"Cache-Control": "no-store"})
+
+
+def _same(a: str, b: str) -> bool:
+    import secrets
+
+    return secrets.compare_digest(a.encode(), b.encode())
+
+
+def _admin_html(bank: Bank, prog: dict) -> str:
+    """The admin page: one row per problem (in course order), one per learner."""
+    e = html.escape
+    n = max(len(prog["learners"]), 1)
+    rows = []
+    for p in bank:
+        s = prog["problems"].get(p.id, {"solved_by": 0, "attempted_by": 0, "attempts": 0})
+        rows.append(f"<tr data-problem='{e(p.id)}'><td>{e(p.track)}</td><td>{e(p.id)}</td>"
+                    f"<td class='num solved-by'>{s['solved_by']}</td>"
+                    f"<td class='num'>{s['attempted_by']}</td><td class='num'>{s['attempts']}</td>"
+                    f"<td><progress max='{n}' value='{s['solved_by']}'></progress></td></tr>")
+    people = "".join(f"<tr data-learner='{e(u['name'])}'><td>{e(u['name'])}</td>"
+                     f"<td class='num'>{u['solved']}</td><td class='num'>{u['attempted']}</td>"
+                     f"<td class='num'>{u['attempts']}</td></tr>" for u in prog["learners"])
+    return (
+        "<!doctype html><html lang='en'><meta charset='utf-8'><title>torchdojo · class</title>"
+        "<link rel='stylesheet' href='/static/app.css'><header><a href='/' class='brand'>"
+        "torchdojo</a> · class progress</header><main class='admin'>"
+        f"<h2>Learners ({len(prog['learners'])})</h2><table id='learners'><tr><th>name</th>"
+        f"<th>solved</th><th>attempted</th><th>checks</th></tr>{people}</table>"
+        "<h2>Problems</h2><table id='problems'><tr><th>track</th><th>problem</th>"
+        "<th>solved by</th><th>attempted by</th><th>checks</th><th></th></tr>"
+        f"{''.join(rows)}</table><p class='muted'>New invite codes: <code>torchdojo server "
+        "invite</code> or POST /api/admin/invites.</p></main></html>")
+
+
+def create_server_app(database_url: str, redis_url: str, secure_cookies: bool | None = None,
+                      hosts: set[str] | None = None) -> FastAPI:
+    """The class server's app (the schema must be migrated: ``torchdojo.server.db.upgrade``)."""
+    mode = ServerMode(Database(database_url), redis_url, secure_cookies)
+    app = build_app(mode, hosts=hosts)
+    return app
