@@ -8,6 +8,8 @@ reads the job's state, queue position and result. Each user has at most one chec
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -38,8 +40,23 @@ class TooManyChecks(RuntimeError):
         self.retry_after = retry_after
 
 
+DONE_CHANNEL = "torchdojo:done"  # a finished job's id is published here
+
+
 def inflight_key(user: int) -> str:
     return f"torchdojo:inflight:{user}"
+
+
+def result_key(job_id: str) -> str:
+    """Where the worker puts a job's result (JSON) before it announces the job on
+    ``DONE_CHANNEL``: set before RQ itself marks the job finished, so a waiter woken by the
+    announcement always finds it."""
+    return f"torchdojo:result:{job_id}"
+
+
+def publish_result(redis: Redis, job_id: str, result: dict) -> None:
+    redis.set(result_key(job_id), json.dumps(result), ex=RESULT_TTL)
+    redis.publish(DONE_CHANNEL, job_id)
 
 
 def connect(url: str) -> Redis:
@@ -107,8 +124,14 @@ def view_job(redis: Redis, user: int, job_id: str) -> JobView | None:
         raise QueueUnavailable(f"the grading queue is unreachable ({exc})") from None
     if job.meta.get("user") != user:
         return None
-    status = job.get_status()
     waited = time.time() - job.enqueued_at.timestamp() if job.enqueued_at else 0.0
+    try:
+        done = redis.get(result_key(job.id))
+    except RedisError as exc:
+        raise QueueUnavailable(f"the grading queue is unreachable ({exc})") from None
+    if done is not None:
+        return JobView(job.id, "done", waited_s=waited, result=json.loads(done))
+    status = job.get_status()
     if status == JobStatus.FINISHED:
         return JobView(job.id, "done", waited_s=waited, result=job.return_value())
     if status == JobStatus.STARTED:
@@ -127,3 +150,52 @@ def depth(redis: Redis) -> dict[str, int]:
     """How many checks wait and run (for the admin page and the load benchmark)."""
     q = queue(redis)
     return {"queued": q.count, "grading": q.started_job_registry.count}
+
+
+class Announcements:
+    """Wakes the requests that wait for a job (``GET /api/jobs/{id}?wait=S``) when its worker
+    announces it on ``DONE_CHANNEL``: one subscription per web process, instead of every
+    learner's page polling the database and Redis. Lost announcements (Redis restarting) only
+    cost a waiter its timeout: it then reads the job's state as usual."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.waiting: dict[str, list[asyncio.Event]] = {}
+        self.task: asyncio.Task | None = None
+
+    async def _listen(self) -> None:
+        from redis.asyncio import Redis as AsyncRedis
+
+        while True:
+            client = AsyncRedis.from_url(self.url, socket_connect_timeout=3)
+            try:
+                async with client.pubsub() as ps:
+                    await ps.subscribe(DONE_CHANNEL)
+                    async for msg in ps.listen():
+                        if msg.get("type") == "message":
+                            for ev in self.waiting.pop(msg["data"].decode(), []):
+                                ev.set()
+            except (RedisError, OSError):
+                await asyncio.sleep(0.5)  # Redis is away: try again
+            finally:
+                await client.aclose()
+
+    def expect(self, job_id: str) -> asyncio.Event:
+        """An event set when ``job_id`` is announced; take it before reading the job's state,
+        so an announcement between the two is not missed. ``forget`` it afterwards."""
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._listen())
+        ev = asyncio.Event()
+        self.waiting.setdefault(job_id, []).append(ev)
+        return ev
+
+    def forget(self, job_id: str, ev: asyncio.Event) -> None:
+        evs = self.waiting.get(job_id, [])
+        if ev in evs:
+            evs.remove(ev)
+        if not evs:
+            self.waiting.pop(job_id, None)
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()

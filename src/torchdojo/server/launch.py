@@ -36,9 +36,9 @@ def ensure_admin(database_url: str, say: Callable[[str], None]) -> None:
             return
         password = secrets.token_urlsafe(12)
         accounts.create_user(db, "admin", password, admin=True)
-        code = accounts.create_invite(db)
+        code = accounts.create_invite(db, uses=200)
         say(f"admin account: name [bold]admin[/], password [bold]{password}[/] (shown once)")
-        say(f"invite code for learners: [bold]{code}[/] (50 sign-ups, 14 days; more with "
+        say(f"invite code for learners: [bold]{code}[/] (200 sign-ups, 14 days; more with "
             "`torchdojo server invite`)")
     finally:
         db.close()

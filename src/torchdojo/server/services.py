@@ -541,8 +541,10 @@ class Postgres:
 
 
 class Redis:
-    """One redis-server on 127.0.0.1 with a password, data in ``root/"redis"``, every write
-    fsynced to the append-only file before it is acknowledged (so a SIGKILL loses nothing)."""
+    """One redis-server on 127.0.0.1 with a password, data in ``root/"redis"``, in an
+    append-only file fsynced every second (a SIGKILL loses at most the last second of the queue;
+    a restart loses nothing). Redis holds only the queue: attempts are recorded in PostgreSQL,
+    and fsyncing every write made the queue the bottleneck under load."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).absolute()
@@ -644,7 +646,7 @@ class Redis:
             f'requirepass "{self.password}"',
             f'dir "{self.data_dir}"',
             "appendonly yes",
-            "appendfsync always",
+            "appendfsync everysec",  # the queue; attempts are in PostgreSQL
             'save ""',
             "daemonize no",
             "supervised no",

@@ -16,6 +16,8 @@ When PostgreSQL or Redis cannot be reached, pages get a short error page and the
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +72,7 @@ class ServerMode:
     def __init__(self, db: Database, redis_url: str, secure_cookies: bool | None = None) -> None:
         self.db = db
         self.redis = checks.connect(redis_url)
+        self.announcements = checks.Announcements(redis_url)
         self.secure = secure_cookies
         self.bank = Bank()
 
@@ -77,6 +80,7 @@ class ServerMode:
         pass
 
     def close(self) -> None:
+        self.announcements.close()
         self.db.close()
         self.redis.close()
 
@@ -216,13 +220,25 @@ class ServerMode:
             sess = self.user(request)
             return {"user": sess.name, "admin": sess.is_admin}
 
-        @app.get("/api/jobs/{job}", summary="A queued check: state, queue position, result")
-        def job(request: Request, job: str) -> dict:
+        @app.get("/api/jobs/{job}", summary="A queued check: state, queue position, result; "
+                 "with wait=S (at most 10), answers when the result comes or after S seconds")
+        async def job(request: Request, job: str, wait: float = 0) -> dict:
+            user = self.user(request).user
             if len(job) > 64:
                 raise HTTPException(404, "no such check")
-            view = checks.view_job(self.redis, self.user(request).user, job)
-            if view is None:  # unknown, expired, or another learner's: the same answer
-                raise HTTPException(404, "no such check")
+            ev = self.announcements.expect(job) if wait > 0 else None
+            try:
+                view = await run_in_threadpool(checks.view_job, self.redis, user, job)
+                if view is None:  # unknown, expired, or another learner's: the same answer
+                    raise HTTPException(404, "no such check")
+                if ev is not None and view.state in ("queued", "grading"):
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(ev.wait(), min(wait, 10.0))
+                    view = await run_in_threadpool(checks.view_job, self.redis, user,
+                                                   job) or view
+            finally:
+                if ev is not None:
+                    self.announcements.forget(job, ev)
             return view.to_dict()
 
         @app.get("/api/admin/progress", summary="The class's progress (admins only)")

@@ -48,10 +48,12 @@ def grade_check(user: int, problem_id: str, source: str, scope: str, filename: s
     result = worker.grade(bank.get(problem_id), source, scope, filename)
     with db.store(user) as store:
         store.record_attempt(result, scope, job=job.id if job else None)
-    redis = job.connection if job else None
-    if redis is not None and (redis.get(checks.inflight_key(user)) or b"").decode() == job.id:
-        redis.delete(checks.inflight_key(user))
-    return result.to_dict()
+    out = result.to_dict()
+    if job is not None:
+        checks.publish_result(job.connection, job.id, out)  # wakes the learner's page
+        if (job.connection.get(checks.inflight_key(user)) or b"").decode() == job.id:
+            job.connection.delete(checks.inflight_key(user))
+    return out
 
 
 class GradingWorker(SimpleWorker):

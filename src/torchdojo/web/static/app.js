@@ -287,8 +287,7 @@ async function follow(job, status) {
     status.textContent = job.state === "queued"
       ? t("in_queue").replace("{n}", job.position + 1) : `${t("running")} ${secs} s`;
     status.dataset.state = job.state;
-    await new Promise((ok) => setTimeout(ok, job.state === "queued" ? 400 : 200));
-    job = await api("GET", `/jobs/${job.job}`);
+    job = await api("GET", `/jobs/${job.job}?wait=1`);  // answers at once when the result comes
   }
 }
 
