@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
 
 from torchdojo.server.db import Database
 from torchdojo.server.schema import attempts, invites, sessions, solves, users
@@ -57,11 +58,16 @@ def create_user(db: Database, name: str, password: str, admin: bool = False) -> 
     """Add a user (the admin command and sign-up); AccountError when the name is taken."""
     name = _check_name_password(name, password)
     with db.begin() as conn:
-        if conn.execute(select(users.c.id).where(users.c.name == name)).first():
-            raise AccountError(f"the name {name!r} is taken")
-        return int(conn.execute(insert(users).values(
-            name=name, password_hash=_hasher.hash(password), is_admin=int(admin),
-            created=time.time()).returning(users.c.id)).scalar_one())
+        return _insert_user(conn, name, password, admin)
+
+
+def _insert_user(conn: Connection, name: str, password: str, admin: bool) -> int:
+    """The new user's id; AccountError when the name is taken."""
+    if conn.execute(select(users.c.id).where(users.c.name == name)).first():
+        raise AccountError(f"the name {name!r} is taken")
+    return int(conn.execute(insert(users).values(
+        name=name, password_hash=_hasher.hash(password), is_admin=int(admin),
+        created=time.time()).returning(users.c.id)).scalar_one())
 
 
 def create_invite(db: Database, uses: int = 50, days: float = 14) -> str:
@@ -83,11 +89,7 @@ def sign_up(db: Database, name: str, password: str, invite: str) -> int:
             invites.c.expires > time.time()).values(uses_left=invites.c.uses_left - 1))
         if used.rowcount != 1:
             raise AccountError("this invite code is not valid (unknown, used up or expired)")
-        if conn.execute(select(users.c.id).where(users.c.name == name)).first():
-            raise AccountError(f"the name {name!r} is taken")
-        return int(conn.execute(insert(users).values(
-            name=name, password_hash=_hasher.hash(password), is_admin=0,
-            created=time.time()).returning(users.c.id)).scalar_one())
+        return _insert_user(conn, name, password, admin=False)
 
 
 def log_in(db: Database, name: str, password: str) -> str:

@@ -31,6 +31,7 @@ from rq.serializers import JSONSerializer
 from torchdojo.server import checks
 
 DB_ENV, REDIS_ENV = "TORCHDOJO_DATABASE_URL", "TORCHDOJO_REDIS_URL"
+JOB_GRACE_S = 30  # how long a stopping worker may take to finish its job
 _state: dict[str, Any] = {}  # this worker process's grader, bank and database
 
 
@@ -161,9 +162,6 @@ class Supervisor:
                 proc.wait(timeout=JOB_GRACE_S)
             except subprocess.TimeoutExpired:
                 proc.kill()
-
-
-JOB_GRACE_S = 30
 
 
 def main(argv: list[str] | None = None) -> None:
