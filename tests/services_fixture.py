@@ -13,7 +13,12 @@ runs on a machine without them; ``TORCHDOJO_REQUIRE_SERVICES=1`` turns that skip
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +37,25 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     svc = Services.start(tmp_path_factory.mktemp("services"))
     yield svc
     svc.stop(remove=True)  # the cluster may live outside the tmp dir (see services.py): delete it
+
+
+@contextmanager
+def grading_workers(svc: Services, cache: Path, workers: int = 1) -> Iterator[subprocess.Popen]:
+    """The migrated database and one supervisor of ``workers`` RQ grading workers on ``svc``
+    (as ``torchdojo serve --server`` runs them); stopped with SIGTERM at the end."""
+    from torchdojo.server.db import upgrade
+    from torchdojo.server.worker import DB_ENV, REDIS_ENV
+
+    upgrade(svc.postgres.url)
+    env = dict(os.environ, **{DB_ENV: svc.postgres.url, REDIS_ENV: svc.redis.url})
+    sup = subprocess.Popen([sys.executable, "-m", "torchdojo.server.worker", "--workers",
+                            str(workers), "--cache", str(cache)], env=env,
+                           stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        yield sup
+    finally:
+        sup.send_signal(signal.SIGTERM)
+        try:
+            sup.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            sup.kill()

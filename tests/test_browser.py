@@ -13,12 +13,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Page, expect, sync_playwright
 
+from services_fixture import grading_workers, services  # noqa: F401
 from torchdojo.bank import Bank
 from torchdojo.grader.client import DaemonClient
 from torchdojo.web.app import create_app
@@ -37,23 +40,31 @@ def _chromium() -> str:
     return exe
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Workspace]]:
-    ws = Workspace.open(tmp_path_factory.mktemp("browser") / "ws")
+@contextmanager
+def _serving(app: FastAPI) -> Iterator[str]:
+    """``app`` under a real uvicorn on a free loopback port, in a thread; yields its URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(ws), host="127.0.0.1", port=port,
-                                        log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not srv.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ws
-    srv.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Workspace]]:
+    ws = Workspace.open(tmp_path_factory.mktemp("browser") / "ws")
+    with _serving(create_app(ws)) as url:
+        yield url, ws
     DaemonClient(ws).stop()
 
 
@@ -254,3 +265,86 @@ def test_the_course_in_the_browser(server, page: Page) -> None:  # type: ignore[
     expect(overall.locator("td.not-seen")).to_have_text(str(len(Deck()) - len(seen)))
     expect(page.locator("#per-day")).to_contain_text("10")
     _shot(page, "progress")
+
+
+def test_server_mode_in_the_browser(services, page: Page,  # type: ignore[no-untyped-def]  # noqa: F811,E501
+                                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The class server as a learner and a teacher see it: the sign-in page, sign-up by invite,
+    a check that waits in the queue behind another learner's (its place shown), the result, sign
+    out; then the admin page with the class's counts."""
+    from fastapi.testclient import TestClient
+
+    from torchdojo.server import accounts
+    from torchdojo.server.db import Database
+    from torchdojo.server.web import create_server_app
+    from torchdojo.web.app import TOKEN_HEADER
+
+    p = Bank().get(PID)
+    slow = "import time\ntime.sleep(4)\n" + p.read("solution.py")
+    with grading_workers(services, tmp_path_factory.mktemp("refs")), \
+            _serving(create_server_app(services.postgres.url, services.redis.url,
+                                       secure_cookies=False)) as url:
+        db = Database(services.postgres.url)
+        invite = accounts.create_invite(db, uses=5)
+        accounts.create_user(db, "ms.lee", "teacher pass", admin=True)
+        ctx = page.context.browser.new_context(viewport={"width": 1400, "height": 900})
+        pg = ctx.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+
+        # not signed in: the sign-in page; a wrong invite is refused in words
+        pg.goto(url + "/")
+        expect(pg).to_have_url(url + "/login")
+        _shot(pg, "server-login")
+        pg.fill("#signup input[name=invite]", "guessed")
+        pg.fill("#signup input[name=name]", "mia")
+        pg.fill("#signup input[name=password]", "correct horse")
+        pg.click("#signup button")
+        expect(pg.locator("#message")).to_contain_text("invite")
+        pg.fill("#signup input[name=invite]", invite)
+        pg.click("#signup button")
+        expect(pg.locator("#user")).to_have_text("mia")
+
+        # another learner's slow check holds the one worker, so mia's waits in the queue
+        with TestClient(create_server_app(services.postgres.url, services.redis.url,
+                                          secure_cookies=False)) as other:
+            assert other.post("/api/signup", json={"name": "noah", "password": "correct horse",
+                                                   "invite": invite}).status_code == 200
+            token = other.get("/").text.split('torchdojo-token" content="')[1].split('"')[0]
+            pg.goto(url + f"/#/p/{PID}")
+            expect(pg.locator("#editor .cm-editor")).to_be_visible()
+            _type_code(pg, p.read("solution.py"))
+            r = other.post(f"/api/problems/{PID}/check", json={"code": slow, "scope": "all"},
+                           headers={TOKEN_HEADER: token})
+            assert r.status_code == 202, r.text
+            deadline = time.monotonic() + 30
+            while other.get(f"/api/jobs/{r.json()['job']}").json()["state"] != "grading":
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            pg.click("#submit-btn")
+            expect(pg.locator("[data-state=queued]")).to_contain_text("In the queue: place 1")
+            _shot(pg, "server-queue")
+            expect(pg.locator("#verdict[data-status=pass]")).to_be_visible(timeout=60_000)
+        expect(pg.locator("#problem-status")).to_have_class("status-word solved")
+        assert pg.locator("#admin-link").count() == 0  # a learner has no admin link
+
+        # the code is kept on the server, per learner: a reload shows mia's, not the starter
+        pg.reload()
+        expect(pg.locator("#editor .cm-content")).to_contain_text("t.detach().cpu().numpy()")
+
+        # sign out, and the teacher signs in: the admin page counts mia's solve
+        pg.click("#logout")
+        expect(pg).to_have_url(url + "/login")
+        pg.fill("#login input[name=name]", "ms.lee")
+        pg.fill("#login input[name=password]", "teacher pass")
+        pg.click("#login button")
+        expect(pg.locator("#admin-link")).to_be_visible()
+        pg.click("#admin-link")
+        expect(pg.locator("#learners tr[data-learner=mia] td").nth(1)).to_have_text("1")
+        solved = accounts.class_progress(db)["problems"][PID]["solved_by"]
+        expect(pg.locator(f"#problems tr[data-problem={PID}] td.solved-by")
+               ).to_have_text(str(solved))
+        _shot(pg, "server-admin")
+        ctx.close()
+        db.close()
+        assert errors == [], errors

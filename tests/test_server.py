@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -16,12 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from services_fixture import services  # noqa: F401
+from services_fixture import grading_workers, services  # noqa: F401
 from torchdojo.bank import Bank
 from torchdojo.server import accounts, checks
-from torchdojo.server.db import Database, upgrade
+from torchdojo.server.db import Database
 from torchdojo.server.web import COOKIE, create_server_app
-from torchdojo.server.worker import DB_ENV, REDIS_ENV
 from torchdojo.web.app import TOKEN_HEADER
 
 PID = "tensor_numpy_bridge"
@@ -32,20 +30,11 @@ SLOW = "import time\ntime.sleep(2.5)\n" + SOLUTION  # long enough to be killed i
 @pytest.fixture(scope="module")
 def server(services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:  # type: ignore[no-untyped-def]  # noqa: F811,E501
     """The migrated database, one supervisor with one grading worker, an invite code."""
-    upgrade(services.postgres.url)
-    db = Database(services.postgres.url)
-    env = dict(os.environ, **{DB_ENV: services.postgres.url, REDIS_ENV: services.redis.url})
-    sup = subprocess.Popen([sys.executable, "-m", "torchdojo.server.worker", "--workers", "1",
-                            "--cache", str(tmp_path_factory.mktemp("refs"))], env=env,
-                           stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    yield {"db": db, "sup": sup, "invite": accounts.create_invite(db, uses=100),
-           "services": services}
-    sup.send_signal(signal.SIGTERM)
-    try:
-        sup.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        sup.kill()
-    db.close()
+    with grading_workers(services, tmp_path_factory.mktemp("refs")) as sup:
+        db = Database(services.postgres.url)
+        yield {"db": db, "sup": sup, "invite": accounts.create_invite(db, uses=100),
+               "services": services}
+        db.close()
 
 
 def _client(server: dict) -> TestClient:
