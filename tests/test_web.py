@@ -98,6 +98,9 @@ def test_state_changes_need_the_token_and_a_local_origin(tmp_path: Path) -> None
     assert c.post(f"/api/problems/{PID}/check", json=body).status_code == 403
     assert c.post(f"/api/problems/{PID}/check", json=body,
                   headers={TOKEN_HEADER: "guess"}).status_code == 403
+    # a token with bytes outside ASCII is refused, not a 500 (compare_digest on such a str raises)
+    assert c.post(f"/api/problems/{PID}/check", json=body,
+                  headers={TOKEN_HEADER: "gu\u00e9ss".encode()}).status_code == 403
     assert c.put(f"/api/problems/{PID}/code", json=body).status_code == 403
     assert c.put("/api/settings/lang", json={"lang": "zh"}).status_code == 403
     evil = {**H, "Origin": "http://evil.example"}

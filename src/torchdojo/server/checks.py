@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +32,15 @@ RESULT_TTL = 3600
 
 class QueueUnavailable(RuntimeError):
     """Redis did not answer."""
+
+
+@contextmanager
+def _reaching_redis() -> Iterator[None]:
+    """Say "the queue is unreachable" (QueueUnavailable) for any of redis-py's errors."""
+    try:
+        yield
+    except RedisError as exc:
+        raise QueueUnavailable(f"the grading queue is unreachable ({exc})") from None
 
 
 class TooManyChecks(RuntimeError):
@@ -86,7 +97,7 @@ class JobView:
 def enqueue(redis: Redis, user: int, problem: str, source: str, scope: str,
             filename: str) -> JobView:
     """Put one check on the queue for ``user`` (TooManyChecks when over the limits)."""
-    try:
+    with _reaching_redis():
         window = int(time.time() // 60)
         key = f"torchdojo:rate:{user}:{window}"
         pipe = redis.pipeline()
@@ -110,25 +121,23 @@ def enqueue(redis: Redis, user: int, problem: str, source: str, scope: str,
             redis.set(inflight_key(user), job.id, ex=JOB_TIMEOUT + 60)
         q.enqueue_job(job)
         return JobView(job.id, "queued", q.get_job_position(job.id) or 0)
-    except RedisError as exc:
-        raise QueueUnavailable(f"the grading queue is unreachable ({exc})") from None
 
 
 def view_job(redis: Redis, user: int, job_id: str) -> JobView | None:
     """The job as its owner sees it; None when it does not exist or is someone else's."""
+    with _reaching_redis():
+        return _view(redis, user, job_id)
+
+
+def _view(redis: Redis, user: int, job_id: str) -> JobView | None:
     try:
         job = Job.fetch(job_id, connection=redis, serializer=JSONSerializer)
     except (NoSuchJobError, ValueError):
         return None
-    except RedisError as exc:
-        raise QueueUnavailable(f"the grading queue is unreachable ({exc})") from None
     if job.meta.get("user") != user:
         return None
     waited = time.time() - job.enqueued_at.timestamp() if job.enqueued_at else 0.0
-    try:
-        done = redis.get(result_key(job.id))
-    except RedisError as exc:
-        raise QueueUnavailable(f"the grading queue is unreachable ({exc})") from None
+    done = redis.get(result_key(job.id))
     if done is not None:
         return JobView(job.id, "done", waited_s=waited, result=json.loads(done))
     status = job.get_status()
@@ -148,8 +157,9 @@ def view_job(redis: Redis, user: int, job_id: str) -> JobView | None:
 
 def depth(redis: Redis) -> dict[str, int]:
     """How many checks wait and run (for the admin page and the load benchmark)."""
-    q = queue(redis)
-    return {"queued": q.count, "grading": q.started_job_registry.count}
+    with _reaching_redis():
+        q = queue(redis)
+        return {"queued": q.count, "grading": q.started_job_registry.count}
 
 
 class Announcements:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,10 +34,12 @@ from torchdojo.bank import Bank, Problem
 from torchdojo.server import accounts, checks
 from torchdojo.server.db import Database, DatabaseUnavailable
 from torchdojo.store import Store
-from torchdojo.web.app import SAFE_METHODS, TOKEN_HEADER, build_app
+from torchdojo.web.app import SAFE_METHODS, TOKEN_HEADER, build_app, same_secret
 
 COOKIE = "torchdojo_session"
 PAGES = Path(__file__).parent / "pages"
+SESSION_CACHE_S = 2.0  # how long a looked-up session is trusted without asking the database
+SESSION_CACHE_MAX = 10_000
 PUBLIC = {"/login", "/api/login", "/api/signup", "/favicon.ico", "/healthz"}
 
 
@@ -75,6 +78,8 @@ class ServerMode:
         self.announcements = checks.Announcements(redis_url)
         self.secure = secure_cookies
         self.bank = Bank()
+        self.sessions: dict[str, tuple[float, accounts.Session]] = {}  # token -> (until, session)
+        self.session_cache_s = SESSION_CACHE_S
 
     def warm(self) -> None:
         pass
@@ -90,8 +95,7 @@ class ServerMode:
         if path in PUBLIC or path.startswith("/static/"):
             return None
         try:
-            sess = await run_in_threadpool(accounts.session, self.db,
-                                           request.cookies.get(COOKIE))
+            sess = await self._session(request.cookies.get(COOKIE))
         except DatabaseUnavailable as exc:
             return error_page(request, 503, str(exc))
         if sess is None:
@@ -99,12 +103,28 @@ class ServerMode:
                 return JSONResponse({"detail": "sign in first"}, 401)
             return RedirectResponse("/login", 303)
         if request.method not in SAFE_METHODS and path.startswith("/api/") and \
-                not _same(request.headers.get(TOKEN_HEADER, ""), sess.csrf):
+                not same_secret(request.headers.get(TOKEN_HEADER, ""), sess.csrf):
             return JSONResponse({"detail": f"missing or wrong {TOKEN_HEADER}"}, 403)
         if (path.startswith("/admin") or path.startswith("/api/admin/")) and not sess.is_admin:
             return error_page(request, 403, "this page is for the class's admins")
         request.state.session = sess
         return None
+
+    async def _session(self, token: str | None) -> accounts.Session | None:
+        """The cookie's live session: from this process's cache for ``SESSION_CACHE_S`` after a
+        lookup (a page's burst of requests costs one query), else from the database. Signing
+        out here drops the entry at once; a session ended by another web process or by expiry
+        lives on here for at most ``SESSION_CACHE_S``."""
+        now = time.monotonic()
+        hit = self.sessions.get(token or "")
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        sess = await run_in_threadpool(accounts.session, self.db, token)
+        if sess is not None and token:
+            if len(self.sessions) >= SESSION_CACHE_MAX:
+                self.sessions.clear()
+            self.sessions[token] = (now + self.session_cache_s, sess)
+        return sess
 
     def user(self, request: Request) -> accounts.Session:
         return request.state.session
@@ -123,9 +143,8 @@ class ServerMode:
             yield st
 
     # -- code and checks ----------------------------------------------------------------------
-    def code_of(self, request: Request, p: Problem) -> str:
-        with self.store(request) as st:
-            code = st.code(p.id)
+    def code_of(self, request: Request, p: Problem, st: Store) -> str:
+        code = st.code(p.id)  # kept in the database, per learner
         return code if code is not None else p.starter()
 
     def file_of(self, request: Request, p: Problem) -> str:
@@ -157,10 +176,7 @@ class ServerMode:
         return JSONResponse(view.to_dict(), 202)
 
     def grader_state(self, request: Request) -> dict:
-        try:
-            return checks.depth(self.redis)
-        except Exception as exc:  # noqa: BLE001 - redis-py's errors vary
-            raise HTTPException(503, f"the grading queue is unreachable ({exc})") from None
+        return checks.depth(self.redis)  # QueueUnavailable is answered with a 503
 
     # -- the routes only server mode has ------------------------------------------------------
     def install(self, app: FastAPI) -> None:
@@ -210,7 +226,9 @@ class ServerMode:
 
         @app.post("/api/logout", summary="Sign out: ends this session")
         def logout(request: Request) -> Response:
-            accounts.log_out(db, request.cookies.get(COOKIE, ""))
+            token = request.cookies.get(COOKIE, "")
+            self.sessions.pop(token, None)
+            accounts.log_out(db, token)
             resp = JSONResponse({"user": None})
             resp.delete_cookie(COOKIE, path="/")
             return resp
@@ -254,12 +272,6 @@ class ServerMode:
         def admin_page() -> HTMLResponse:
             return HTMLResponse(_admin_html(self.bank, accounts.class_progress(db)),
                                 headers={"Cache-Control": "no-store"})
-
-
-def _same(a: str, b: str) -> bool:
-    import secrets
-
-    return secrets.compare_digest(a.encode(), b.encode())
 
 
 def _admin_html(bank: Bank, prog: dict) -> str:

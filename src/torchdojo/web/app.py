@@ -75,6 +75,12 @@ class AnswerIn(BaseModel):
 
 
 # -- the two modes ------------------------------------------------------------------------------
+def same_secret(given: str, secret: str) -> bool:
+    """``given == secret`` in constant time; a header arrives as latin-1 text, so compare bytes
+    (``compare_digest`` refuses a ``str`` with non-ASCII characters)."""
+    return secrets.compare_digest(given.encode("utf-8", "surrogateescape"), secret.encode())
+
+
 class LocalMode:
     """One learner on their own machine: the workspace's files and progress database, the warm
     worker daemon, and the per-start token that only the app's own page knows."""
@@ -106,7 +112,7 @@ class LocalMode:
 
     async def guard(self, request: Request) -> Response | None:
         if request.method not in SAFE_METHODS and request.url.path.startswith("/api/") and \
-                not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), self.token):
+                not same_secret(request.headers.get(TOKEN_HEADER, ""), self.token):
             return JSONResponse({"detail": f"missing or wrong {TOKEN_HEADER}"}, 403)
         return None
 
@@ -122,7 +128,7 @@ class LocalMode:
         finally:
             st.close()
 
-    def code_of(self, request: Request, p: Problem) -> str:
+    def code_of(self, request: Request, p: Problem, st: Store) -> str:
         path = self.ws.path_for(p)
         return path.read_text(encoding="utf-8") if path.exists() else p.starter()
 
@@ -311,13 +317,14 @@ def build_app(mode: Any, hosts: set[str] | None) -> FastAPI:
             lang = lang_of(lang, st)
             shown = st.hints_revealed(p.id)
             status, viewed = st.status(p.id), st.solution_viewed(p.id)
+            code = mode.code_of(request, p, st)
         les = lessons.lesson_for(p.id)
         return {"id": p.id, "track": p.track, "title": p.title_in(lang), "lang": lang,
                 "track_title": bank.track_info[p.track].title_in(lang),
                 "number": bank.number[p.id], "of": len(bank.in_track(p.track)),
                 "lesson": {"id": les.id, "title": les.title_in(lang)} if les else None,
                 "difficulty": p.difficulty, "tags": list(p.tags), "status": status,
-                "statement_html": to_html(p.body(lang)), "code": mode.code_of(request, p),
+                "statement_html": to_html(p.body(lang)), "code": code,
                 "file": mode.file_of(request, p), "hints_total": len(p.hints),
                 "hints": [to_html(p.hint(i, lang)) for i in range(shown)],
                 "solution_viewed": viewed}
