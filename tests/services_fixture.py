@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,13 +43,10 @@ def grading_workers(svc: Services, cache: Path, workers: int = 1) -> Iterator[su
     """The migrated database and one supervisor of ``workers`` RQ grading workers on ``svc``
     (as ``torchdojo serve --server`` runs them); stopped with SIGTERM at the end."""
     from torchdojo.server.db import upgrade
-    from torchdojo.server.worker import DB_ENV, REDIS_ENV
+    from torchdojo.server.launch import start_workers
 
     upgrade(svc.postgres.url)
-    env = dict(os.environ, **{DB_ENV: svc.postgres.url, REDIS_ENV: svc.redis.url})
-    sup = subprocess.Popen([sys.executable, "-m", "torchdojo.server.worker", "--workers",
-                            str(workers), "--cache", str(cache)], env=env,
-                           stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    sup = start_workers(workers, svc.postgres.url, svc.redis.url, cache)
     try:
         yield sup
     finally:

@@ -236,26 +236,22 @@ def _alive(pid: int) -> bool:
         return True
 
 
-# --- PostgreSQL -------------------------------------------------------------------------------
+# --- the shape of both servers ----------------------------------------------------------------
 
 
-class Postgres:
-    """One PostgreSQL cluster whose data lives at ``root/"pg"``, served on 127.0.0.1.
+class _Service:
+    """What the two servers share: a root directory with a log and a JSON state file (port,
+    password, ...), the child process, and the properties read from that state."""
 
-    The first ``start()`` runs initdb (UTF8, scram-sha-256 for every connection, superuser
-    ``torchdojo`` with a random password) and creates the database ``torchdojo``. Later starts,
-    after ``stop()`` or ``kill()``, reuse the data, the port and the password.
-    """
+    name = "the service"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, stem: str) -> None:
         self.root = Path(root).absolute()
-        self.log_path = self.root / "pg.log"
-        self._state_path = self.root / "pg.json"
+        self.log_path = self.root / f"{stem}.log"
+        self._state_path = self.root / f"{stem}.json"
         self._state = _load_state(self._state_path)
         self._proc: subprocess.Popen[bytes] | None = None
         self._started_once = False
-
-    # - public -
 
     @property
     def password(self) -> str:
@@ -266,6 +262,47 @@ class Postgres:
         return int(self._state["port"])
 
     @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+
+    def _need_started(self) -> None:
+        if "password" not in self._state:
+            raise ServiceError(f"{self.name} has not been started yet")
+
+    def start(self) -> Any:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Any:
+        return self.start()
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+class Postgres(_Service):
+    """One PostgreSQL cluster whose data lives at ``root/"pg"``, served on 127.0.0.1.
+
+    The first ``start()`` runs initdb (UTF8, scram-sha-256 for every connection, superuser
+    ``torchdojo`` with a random password) and creates the database ``torchdojo``. Later starts,
+    after ``stop()`` or ``kill()``, reuse the data, the port and the password.
+    """
+
+    name = "Postgres"
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root, "pg")
+
+    # - public -
+
+    @property
     def data_dir(self) -> Path:
         """The real data directory (``root/"pg"``, or where that link points when root)."""
         return Path(self._state["data"])
@@ -273,16 +310,11 @@ class Postgres:
     @property
     def url(self) -> str:
         """``postgresql+psycopg://torchdojo:PASSWORD@127.0.0.1:PORT/torchdojo`` (SQLAlchemy)."""
-        if "password" not in self._state:
-            raise ServiceError("Postgres has not been started yet")
+        self._need_started()
         return (
             f"postgresql+psycopg://{PG_USER}:{quote(self.password, safe='')}"
             f"@{HOST}:{self.port}/{PG_DATABASE}"
         )
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
 
     def connect(self, dbname: str = PG_DATABASE, **kw: Any) -> Any:
         """A psycopg connection as ``torchdojo`` over TCP (``kw`` goes to ``psycopg.connect``)."""
@@ -372,14 +404,6 @@ class Postgres:
             self._state_path.unlink()
         self._state = {}
         self._started_once = False
-
-    def __enter__(self) -> Postgres:
-        return self.start()
-
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # - internals -
 
@@ -540,40 +564,24 @@ class Postgres:
 # --- Redis ------------------------------------------------------------------------------------
 
 
-class Redis:
+class Redis(_Service):
     """One redis-server on 127.0.0.1 with a password, data in ``root/"redis"``, in an
     append-only file fsynced every second (a SIGKILL loses at most the last second of the queue;
     a restart loses nothing). Redis holds only the queue: attempts are recorded in PostgreSQL,
     and fsyncing every write made the queue the bottleneck under load."""
 
+    name = "Redis"
+
     def __init__(self, root: Path) -> None:
-        self.root = Path(root).absolute()
+        super().__init__(root, "redis")
         self.data_dir = self.root / "redis"
-        self.log_path = self.root / "redis.log"
         self.conf_path = self.root / "redis.conf"
-        self._state_path = self.root / "redis.json"
-        self._state = _load_state(self._state_path)
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._started_once = False
-
-    @property
-    def password(self) -> str:
-        return str(self._state["password"])
-
-    @property
-    def port(self) -> int:
-        return int(self._state["port"])
 
     @property
     def url(self) -> str:
         """``redis://:PASSWORD@127.0.0.1:PORT/0``."""
-        if "password" not in self._state:
-            raise ServiceError("Redis has not been started yet")
+        self._need_started()
         return f"redis://:{quote(self.password, safe='')}@{HOST}:{self.port}/0"
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
 
     def client(self, **kw: Any) -> Any:
         """A ``redis.Redis`` client for this server (``kw`` goes to ``from_url``)."""
@@ -629,14 +637,6 @@ class Redis:
         """``stop()`` then ``start()``: same port, password and data."""
         self.stop()
         return self.start()
-
-    def __enter__(self) -> Redis:
-        return self.start()
-
-    def __exit__(
-        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def _write_conf(self) -> None:
         conf = "\n".join([
