@@ -154,6 +154,12 @@ def test_the_admin_page_shows_the_class(server: dict) -> None:
     assert re.search(rf"data-problem='{PID}'>.*?class='num solved-by'>{solved_by}<", page)
     assert "secret" not in page  # counts, never code
     token = re.search(r'torchdojo-token" content="([^"]+)"', c.get("/").text).group(1)
+    # the page speaks the admin's language, as the learners' pages do
+    assert c.put("/api/settings/lang", json={"lang": "zh-Hant"},
+                 headers={TOKEN_HEADER: token}).status_code == 200
+    zh = c.get("/admin").text
+    assert "班級進度" in zh and "class progress" not in zh
+    assert Bank().get(PID).title_in("zh-Hant") in zh
     code = c.post("/api/admin/invites", json={"uses": 2}, headers={TOKEN_HEADER: token}
                   ).json()["code"]
     assert _client(server).post("/api/signup", json={"name": "gina", "password": "correct horse",

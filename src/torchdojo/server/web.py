@@ -269,19 +269,39 @@ class ServerMode:
                     "uses": body.uses, "days": body.days}
 
         @app.get("/admin", response_class=HTMLResponse, include_in_schema=False)
-        def admin_page() -> HTMLResponse:
-            return HTMLResponse(_admin_html(self.bank, accounts.class_progress(db)),
+        def admin_page(request: Request) -> HTMLResponse:
+            with self.store(request) as st:  # in the admin's own language, as their pages
+                lang = st.get_setting("lang", "en") or "en"
+            return HTMLResponse(_admin_html(self.bank, accounts.class_progress(db), lang),
                                 headers={"Cache-Control": "no-store"})
 
 
-def _admin_html(bank: Bank, prog: dict) -> str:
-    """The admin page: one row per problem (in course order), one per learner."""
-    e = html.escape
+ADMIN_WORDS = {  # the admin page's own words, in the app's three languages
+    "en": {"title": "class progress", "learners": "Learners", "name": "name", "solved": "solved",
+           "attempted": "attempted", "checks": "checks", "problems": "Problems",
+           "track": "track", "problem": "problem", "solved_by": "solved by",
+           "attempted_by": "attempted by", "invites": "New invite codes:", "or": "or"},
+    "zh-Hans": {"title": "班级进度", "learners": "学员", "name": "名字", "solved": "已解决",
+                "attempted": "已尝试", "checks": "检查次数", "problems": "题目", "track": "单元",
+                "problem": "题目", "solved_by": "解决人数", "attempted_by": "尝试人数",
+                "invites": "新的邀请码：", "or": "或"},
+    "zh-Hant": {"title": "班級進度", "learners": "學員", "name": "名字", "solved": "已解決",
+                "attempted": "已嘗試", "checks": "檢查次數", "problems": "題目", "track": "單元",
+                "problem": "題目", "solved_by": "解決人數", "attempted_by": "嘗試人數",
+                "invites": "新的邀請碼：", "or": "或"},
+}
+
+
+def _admin_html(bank: Bank, prog: dict, lang: str = "en") -> str:
+    """The admin page: one row per learner, one per problem (in course order); counts only."""
+    e, w = html.escape, ADMIN_WORDS.get(lang, ADMIN_WORDS["en"])
     n = max(len(prog["learners"]), 1)
     rows = []
     for p in bank:
         s = prog["problems"].get(p.id, {"solved_by": 0, "attempted_by": 0, "attempts": 0})
-        rows.append(f"<tr data-problem='{e(p.id)}'><td>{e(p.track)}</td><td>{e(p.id)}</td>"
+        rows.append(f"<tr data-problem='{e(p.id)}'>"
+                    f"<td>{e(bank.track_info[p.track].title_in(lang))}</td>"
+                    f"<td title='{e(p.id)}'>{e(p.title_in(lang))}</td>"
                     f"<td class='num solved-by'>{s['solved_by']}</td>"
                     f"<td class='num'>{s['attempted_by']}</td><td class='num'>{s['attempts']}</td>"
                     f"<td><progress max='{n}' value='{s['solved_by']}'></progress></td></tr>")
@@ -289,15 +309,17 @@ def _admin_html(bank: Bank, prog: dict) -> str:
                      f"<td class='num'>{u['solved']}</td><td class='num'>{u['attempted']}</td>"
                      f"<td class='num'>{u['attempts']}</td></tr>" for u in prog["learners"])
     return (
-        "<!doctype html><html lang='en'><meta charset='utf-8'><title>torchdojo · class</title>"
-        "<link rel='stylesheet' href='/static/app.css'><header><a href='/' class='brand'>"
-        "torchdojo</a> · class progress</header><main class='admin'>"
-        f"<h2>Learners ({len(prog['learners'])})</h2><table id='learners'><tr><th>name</th>"
-        f"<th>solved</th><th>attempted</th><th>checks</th></tr>{people}</table>"
-        "<h2>Problems</h2><table id='problems'><tr><th>track</th><th>problem</th>"
-        "<th>solved by</th><th>attempted by</th><th>checks</th><th></th></tr>"
-        f"{''.join(rows)}</table><p class='muted'>New invite codes: <code>torchdojo server "
-        "invite</code> or POST /api/admin/invites.</p></main></html>")
+        f"<!doctype html><html lang='{e(lang)}'><meta charset='utf-8'>"
+        f"<title>torchdojo · {w['title']}</title><link rel='stylesheet' href='/static/app.css'>"
+        f"<header><a href='/' class='brand'>torchdojo</a> · {w['title']}</header>"
+        f"<main class='admin'><h2>{w['learners']} ({len(prog['learners'])})</h2>"
+        f"<table id='learners'><tr><th>{w['name']}</th><th>{w['solved']}</th>"
+        f"<th>{w['attempted']}</th><th>{w['checks']}</th></tr>{people}</table>"
+        f"<h2>{w['problems']}</h2><table id='problems'><tr><th>{w['track']}</th>"
+        f"<th>{w['problem']}</th><th>{w['solved_by']}</th><th>{w['attempted_by']}</th>"
+        f"<th>{w['checks']}</th><th></th></tr>{''.join(rows)}</table>"
+        f"<p class='muted'>{w['invites']} <code>torchdojo server invite</code> {w['or']} "
+        "POST /api/admin/invites.</p></main></html>")
 
 
 def create_server_app(database_url: str, redis_url: str, secure_cookies: bool | None = None,
