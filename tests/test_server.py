@@ -189,6 +189,40 @@ def _worker_pids(sup: subprocess.Popen) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+def test_a_second_grading_host_takes_from_the_same_queue(
+        server: dict, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Another supervisor with only the two URLs (as on a second machine) grades the check
+    that arrives while the first host's worker is busy."""
+    from rq import Worker
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    svc = server["services"]
+    redis = svc.redis.client()
+    with grading_workers(svc, tmp_path_factory.mktemp("host2")) as second:
+        deadline = time.monotonic() + 60
+        while not any(f"-{second.pid}-" in w.name for w in Worker.all(connection=redis)):
+            assert time.monotonic() < deadline, "the second host's worker did not register"
+            time.sleep(0.2)
+        a, ha = _learner(server, "olga")
+        b, hb = _learner(server, "paul")
+        busy = a.post(f"/api/problems/{PID}/check", json={"code": SLOW}, headers=ha).json()
+        while a.get(f"/api/jobs/{busy['job']}").json()["state"] != "grading":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        view = _check(b, hb, SOLUTION)
+        assert view["result"]["status"] == "pass"
+        hosts = {j: Job.fetch(j, connection=redis, serializer=JSONSerializer).worker_name
+                 for j in (busy["job"], view["job"])}
+        assert f"-{server['sup'].pid}-" in hosts[busy["job"]], hosts
+        assert f"-{second.pid}-" in hosts[view["job"]], hosts
+        assert [s for s, _ in _attempts(server, "paul")] == ["pass"]
+        while a.get(f"/api/jobs/{busy['job']}").json()["state"] != "done":
+            assert time.monotonic() < deadline + 60
+            time.sleep(0.1)
+    redis.close()
+
+
 def test_a_worker_killed_mid_job_loses_no_attempt(server: dict) -> None:
     c, h = _learner(server, "jack")
     r = c.post(f"/api/problems/{PID}/check", json={"code": SLOW, "scope": "all"}, headers=h)
