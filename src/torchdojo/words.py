@@ -20,6 +20,14 @@ WORDS: dict[str, tuple[str, str]] = {
                                                                        "概念卡片"),
     "practise": ("practise it", "练习"), "review": ("review the cards", "复习卡片"),
     "next_lesson": ("next lesson", "下一课"), "of": ("of", "/"),
+    # the class server's admin page
+    "admin_title": ("class progress", "班级进度"), "admin_learners": ("Learners", "学员"),
+    "admin_name": ("name", "名字"), "admin_solved": ("solved", "已解决"),
+    "admin_attempted": ("attempted", "已尝试"), "admin_checks": ("checks", "检查次数"),
+    "admin_problems": ("Problems", "题目"), "admin_track": ("track", "单元"),
+    "admin_problem": ("problem", "题目"), "admin_solved_by": ("solved by", "解决人数"),
+    "admin_attempted_by": ("attempted by", "尝试人数"),
+    "admin_invites": ("New invite codes:", "新的邀请码："), "admin_or": ("or", "或"),
 }
 
 

@@ -35,6 +35,7 @@ from torchdojo.server import accounts, checks
 from torchdojo.server.db import Database, DatabaseUnavailable
 from torchdojo.store import Store
 from torchdojo.web.app import SAFE_METHODS, TOKEN_HEADER, build_app, same_secret
+from torchdojo.words import WORDS, word
 
 COOKIE = "torchdojo_session"
 PAGES = Path(__file__).parent / "pages"
@@ -79,7 +80,6 @@ class ServerMode:
         self.secure = secure_cookies
         self.bank = Bank()
         self.sessions: dict[str, tuple[float, accounts.Session]] = {}  # token -> (until, session)
-        self.session_cache_s = SESSION_CACHE_S
 
     def warm(self) -> None:
         pass
@@ -123,7 +123,7 @@ class ServerMode:
         if sess is not None and token:
             if len(self.sessions) >= SESSION_CACHE_MAX:
                 self.sessions.clear()
-            self.sessions[token] = (now + self.session_cache_s, sess)
+            self.sessions[token] = (now + SESSION_CACHE_S, sess)
         return sess
 
     def user(self, request: Request) -> accounts.Session:
@@ -276,25 +276,10 @@ class ServerMode:
                                 headers={"Cache-Control": "no-store"})
 
 
-ADMIN_WORDS = {  # the admin page's own words, in the app's three languages
-    "en": {"title": "class progress", "learners": "Learners", "name": "name", "solved": "solved",
-           "attempted": "attempted", "checks": "checks", "problems": "Problems",
-           "track": "track", "problem": "problem", "solved_by": "solved by",
-           "attempted_by": "attempted by", "invites": "New invite codes:", "or": "or"},
-    "zh-Hans": {"title": "班级进度", "learners": "学员", "name": "名字", "solved": "已解决",
-                "attempted": "已尝试", "checks": "检查次数", "problems": "题目", "track": "单元",
-                "problem": "题目", "solved_by": "解决人数", "attempted_by": "尝试人数",
-                "invites": "新的邀请码：", "or": "或"},
-    "zh-Hant": {"title": "班級進度", "learners": "學員", "name": "名字", "solved": "已解決",
-                "attempted": "已嘗試", "checks": "檢查次數", "problems": "題目", "track": "單元",
-                "problem": "題目", "solved_by": "解決人數", "attempted_by": "嘗試人數",
-                "invites": "新的邀請碼：", "or": "或"},
-}
-
-
 def _admin_html(bank: Bank, prog: dict, lang: str = "en") -> str:
     """The admin page: one row per learner, one per problem (in course order); counts only."""
-    e, w = html.escape, ADMIN_WORDS.get(lang, ADMIN_WORDS["en"])
+    e = html.escape
+    w = {k[len("admin_"):]: word(k, lang) for k in WORDS if k.startswith("admin_")}
     n = max(len(prog["learners"]), 1)
     rows = []
     for p in bank:

@@ -78,7 +78,7 @@ class AnswerIn(BaseModel):
 def same_secret(given: str, secret: str) -> bool:
     """``given == secret`` in constant time; a header arrives as latin-1 text, so compare bytes
     (``compare_digest`` refuses a ``str`` with non-ASCII characters)."""
-    return secrets.compare_digest(given.encode("utf-8", "surrogateescape"), secret.encode())
+    return secrets.compare_digest(given.encode(), secret.encode())
 
 
 class LocalMode:
