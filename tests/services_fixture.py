@@ -13,11 +13,13 @@ runs on a machine without them; ``TORCHDOJO_REQUIRE_SERVICES=1`` turns that skip
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +57,9 @@ def grading_workers(svc: Services, cache: Path, workers: int = 1) -> Iterator[su
             sup.wait(timeout=40)
         except subprocess.TimeoutExpired:
             sup.kill()
+
+
+def page_token(client: Any) -> str:
+    """The CSRF token the signed-in page of ``client`` (a TestClient) carries: what app.js
+    sends in ``X-Torchdojo-Token``."""
+    return re.search(r'torchdojo-token" content="([^"]+)"', client.get("/").text).group(1)

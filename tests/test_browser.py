@@ -21,7 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Page, expect, sync_playwright
 
-from services_fixture import grading_workers, services  # noqa: F401
+from services_fixture import grading_workers, page_token, services  # noqa: F401
 from torchdojo.bank import Bank
 from torchdojo.grader.client import DaemonClient
 from torchdojo.web.app import create_app
@@ -310,7 +310,7 @@ def test_server_mode_in_the_browser(services, page: Page,  # type: ignore[no-unt
                                           secure_cookies=False)) as other:
             assert other.post("/api/signup", json={"name": "noah", "password": "correct horse",
                                                    "invite": invite}).status_code == 200
-            token = other.get("/").text.split('torchdojo-token" content="')[1].split('"')[0]
+            token = page_token(other)
             pg.goto(url + f"/#/p/{PID}")
             expect(pg.locator("#editor .cm-editor")).to_be_visible()
             _type_code(pg, p.read("solution.py"))

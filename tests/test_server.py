@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from services_fixture import grading_workers, services  # noqa: F401
+from services_fixture import grading_workers, page_token, services  # noqa: F401
 from torchdojo.bank import Bank
 from torchdojo.server import accounts, checks
 from torchdojo.server.db import Database
@@ -47,7 +47,7 @@ def _learner(server: dict, name: str) -> tuple[TestClient, dict]:
     r = c.post("/api/signup", json={"name": name, "password": "correct horse",
                                     "invite": server["invite"]})
     assert r.status_code == 200, r.text
-    token = re.search(r'torchdojo-token" content="([^"]+)"', c.get("/").text).group(1)
+    token = page_token(c)
     return c, {TOKEN_HEADER: token}
 
 
@@ -108,7 +108,7 @@ def test_accounts_sessions_and_csrf(server: dict) -> None:
     assert wrong.json() == nobody.json()
     assert fresh.post("/api/login", json={"name": "ANN", "password": "correct horse"}
                       ).status_code == 200
-    token = re.search(r'torchdojo-token" content="([^"]+)"', fresh.get("/").text).group(1)
+    token = page_token(fresh)
     assert fresh.post("/api/logout", headers={TOKEN_HEADER: token}).status_code == 200
     assert fresh.get("/api/me").status_code == 401  # the session is gone on the server too
 
@@ -153,7 +153,7 @@ def test_the_admin_page_shows_the_class(server: dict) -> None:
     page = c.get("/admin").text
     assert re.search(rf"data-problem='{PID}'>.*?class='num solved-by'>{solved_by}<", page)
     assert "secret" not in page  # counts, never code
-    token = re.search(r'torchdojo-token" content="([^"]+)"', c.get("/").text).group(1)
+    token = page_token(c)
     # the page speaks the admin's language, as the learners' pages do
     assert c.put("/api/settings/lang", json={"lang": "zh-Hant"},
                  headers={TOKEN_HEADER: token}).status_code == 200
